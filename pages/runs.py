@@ -1,0 +1,49 @@
+"""Runs: upload run CSVs, confirm the mapping, keep an import history with undo, edit runs."""
+
+import streamlit as st
+
+from strategy_core.markdown import escape
+from ui import data, run_forms, session, widgets
+
+store = session.store()
+project = session.require_project()
+
+st.title("Runs")
+st.caption(f"Project **{escape(project.name)}**: training runs with their train, train-dev, "
+           "dev and test error. Every change is recorded in the import history and can be "
+           "undone.")
+
+runs = data.runs(store, project.id)
+tab_names = ["Runs", "Import CSV", "Add or edit a run", "History", "Human level"]
+if not store.can_write:
+    tab_names = ["Runs", "History", "Human level"]
+tabs = dict(zip(tab_names, st.tabs(tab_names), strict=True))
+
+with tabs["Runs"]:
+    if not runs:
+        st.info("No runs yet. Upload a CSV exported from MLflow, W&B or a notebook under "
+                "**Import CSV** (sample files: `shared/samples/runs_generic.csv`, "
+                "`mlflow_ui_runs.csv`, `wandb_export.csv`), or add a run by hand.")
+    else:
+        frame = data.runs_frame(store, project.id)
+        st.dataframe(frame, hide_index=True, column_config=widgets.run_columns(),
+                     key="runs_table")
+        st.caption(f"{len(runs)} runs, oldest first. Click a column header to sort.")
+        widgets.safe_download(frame, f"{project.slug}-runs.csv", "Download runs (CSV)",
+                              key="runs_download")
+        if store.can_write:
+            run_forms.delete_runs(store, project, runs)
+
+if "Import CSV" in tabs:
+    with tabs["Import CSV"]:
+        run_forms.import_csv(store, project)
+
+if "Add or edit a run" in tabs:
+    with tabs["Add or edit a run"]:
+        run_forms.edit_run(store, project, runs)
+
+with tabs["History"]:
+    run_forms.history(store, project)
+
+with tabs["Human level"]:
+    widgets.human_levels_editor(store, project, key="runs_human")

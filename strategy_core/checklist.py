@@ -1,0 +1,326 @@
+"""The orthogonalization chain of one run (SPEC section 4.2).
+
+Five links, each with its own knobs: fit the training set, then training-dev, dev, test,
+and finally the real world. A link is green when its gap is within the project's
+tolerance; the first red link is where to work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from strategy_core.diagnosis import GAP_ACTIONS, Decomposition, ErrorLevels, decompose
+from strategy_core.errors import InputError
+from strategy_core.rates import format_pct, format_points
+
+DEFAULT_TOLERANCE = 0.005  # 0.5 percentage points (SPEC 4.2)
+# Slack so a gap typed equal to the tolerance (8% − 7.5% = 0.0050000000000000044) is green.
+TOLERANCE_SLACK = 1e-9
+
+GREEN, RED, UNKNOWN = "green", "red", "unknown"
+JUDGEMENTS = ("ok", "not_ok", "unknown")
+
+LINK_NAMES: tuple[str, ...] = ("training", "training_dev", "dev", "test", "real_world")
+LINK_TITLES: dict[str, str] = {
+    "training": "Fit the training set to about human level",
+    "training_dev": "Generalize to the training-dev set",
+    "dev": "Generalize to the dev set",
+    "test": "Generalize to the test set",
+    "real_world": "Do well in the real world",
+}
+_LINK_DESCRIPTIONS: dict[str, str] = {
+    "training": "Training error against human-level error: the gap is avoidable bias.",
+    "training_dev": "Training-dev error against training error: the gap is variance.",
+    "dev": "Dev error against training-dev error: the gap is data mismatch.",
+    "test": "Test error against dev error: the gap is overfitting to the dev set.",
+    "real_world": (
+        "Production error against test error, or the team's judgement: a gap means the "
+        "dev set or the metric does not reflect what matters."
+    ),
+}
+_LINK_GAPS = {
+    "training": "avoidable_bias",
+    "training_dev": "variance",
+    "dev": "data_mismatch",
+    "test": "dev_overfitting",
+}
+
+REAL_WORLD_KNOBS: tuple[str, ...] = (
+    "Change the dev set (and the test set with it) so it reflects the data the product "
+    "really sees.",
+    "Change the metric (or the cost function) so it ranks models the way the real world does.",
+)
+REAL_WORLD_ADVICE = (
+    "The model falls short in the real world: change the dev set or the metric, because "
+    "doing well on them no longer means doing well where it matters."
+)
+
+# Early stopping is the classic knob that is not orthogonal (SPEC 4.2): one setting moves
+# how well the training set is fit and how well the model generalizes.
+_EARLY_STOPPING = {
+    "training": (
+        "Stop training later, or drop early stopping, so the model fits the training set better.",
+        "early stopping moves two links at once: training longer fits the training set "
+        "better but can widen the training-dev gap, so re-check the training-dev link after "
+        "changing it; a knob that acts on one link (a bigger model) is easier to reason "
+        "about.",
+    ),
+    "training_dev": (
+        "Stop training earlier (early stopping) to narrow the training-dev gap.",
+        "early stopping moves two links at once: it narrows the training-dev gap by fitting "
+        "the training set worse, so avoidable bias grows; prefer knobs that act on this "
+        "link only (regularization, more data) and re-check the training link after "
+        "changing it.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RealWorld:
+    """Link 5 as the team sees it: a judgement (ok / not_ok / unknown) or a production
+    error they recorded. A recorded production error wins over the judgement."""
+
+    judgement: str | None = None
+    production_error: float | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.judgement is not None:
+            judgement = self.judgement.strip().lower().replace(" ", "_").replace("-", "_")
+            if judgement not in JUDGEMENTS:
+                raise InputError(
+                    f"real-world judgement '{self.judgement}' must be ok, not ok or unknown",
+                    column="real_world",
+                )
+            object.__setattr__(self, "judgement", judgement)
+        value = self.production_error
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InputError("production error must be a number", column="production_error")
+            if not 0 <= value <= 1:
+                raise InputError(
+                    "production error must be between 0% and 100%", column="production_error"
+                )
+            object.__setattr__(self, "production_error", float(value))
+
+
+@dataclass(frozen=True)
+class Knob:
+    """Something the team can turn for a link; ``warning`` when it moves other links too."""
+
+    text: str
+    warning: str | None = None
+
+    def as_text(self) -> str:
+        return self.text if self.warning is None else f"{self.text} Warning: {self.warning}"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link of the chain with its gap (None when it cannot be computed) and status."""
+
+    number: int
+    name: str
+    title: str
+    description: str
+    gap: float | None
+    status: str
+    missing: str | None = None  # what to record when the status is unknown
+
+    def as_dict(self) -> dict:
+        gap = None if self.gap is None else round(self.gap, 12) + 0.0
+        return {"name": self.name, "gap": gap, "status": self.status}
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The five links, the first red one and its knobs (SPEC 4.2)."""
+
+    links: tuple[Link, ...]
+    tolerance: float
+    first_red: str | None
+    knobs: tuple[Knob, ...]
+    real_world_advice: str | None
+    reasons: tuple[str, ...]
+
+    def link(self, name: str) -> Link:
+        return next(link for link in self.links if link.name == name)
+
+    def as_dict(self) -> dict:
+        """The `checklist` command's JSON: links (name, gap, status), first_red, knobs."""
+        return {
+            "links": [link.as_dict() for link in self.links],
+            "first_red": self.first_red,
+            "knobs": [knob.as_text() for knob in self.knobs],
+        }
+
+
+def evaluate_chain(
+    decomposition_or_levels: Decomposition | ErrorLevels,
+    tolerance: float = DEFAULT_TOLERANCE,
+    real_world: RealWorld | None = None,
+) -> Chain:
+    """Mark each link green (gap ≤ tolerance), red (above) or unknown (no gap), SPEC 4.2.
+
+    Links 1–4 take the gaps of SPEC 4.1; without a training-dev error link 2 uses D − T and
+    link 3 is unknown. Link 5 is the production error minus the test error (the dev error
+    when there is no test error), else the team's judgement. The first red link's knobs are
+    listed, with a warning on knobs that move several links.
+    """
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float):
+        raise InputError("tolerance must be a number", column="tolerance")
+    if not 0 <= tolerance <= 1:
+        raise InputError(
+            "tolerance must be between 0 and 100 percentage points", column="tolerance"
+        )
+    decomposition = (
+        decomposition_or_levels
+        if isinstance(decomposition_or_levels, Decomposition)
+        else decompose(decomposition_or_levels)
+    )
+    levels = decomposition.levels
+    links = [
+        _gap_link(number, name, decomposition, tolerance)
+        for number, name in enumerate(LINK_NAMES[:4], start=1)
+    ]
+    links.append(_real_world_link(levels, real_world, tolerance))
+    first = next((link for link in links if link.status == RED), None)
+    knobs = _knobs(first.name) if first is not None else ()
+    advice = REAL_WORLD_ADVICE if links[4].status == RED else None
+    return Chain(
+        links=tuple(links),
+        tolerance=float(tolerance),
+        first_red=first.name if first is not None else None,
+        knobs=knobs,
+        real_world_advice=advice,
+        reasons=_reasons(links, first, tolerance, advice),
+    )
+
+
+def _status(gap: float | None, tolerance: float) -> str:
+    if gap is None:
+        return UNKNOWN
+    return GREEN if gap <= tolerance + TOLERANCE_SLACK else RED
+
+
+def _gap_link(number: int, name: str, decomposition: Decomposition, tolerance: float) -> Link:
+    levels = decomposition.levels
+    gap = getattr(decomposition, _LINK_GAPS[name])
+    description = _LINK_DESCRIPTIONS[name]
+    if name == "training_dev" and decomposition.variance_uses_dev:
+        description = (
+            "Dev error against training error, as no training-dev error is recorded: the gap "
+            "mixes variance and data mismatch."
+        )
+    needs = {
+        "training": (("human", "human-level error"), ("train", "training error")),
+        "training_dev": (("train", "training error"), ("train_dev", "training-dev error")),
+        "dev": (("train_dev", "training-dev error"), ("dev", "dev error")),
+        "test": (("dev", "dev error"), ("test", "test error")),
+    }[name]
+    if name == "training_dev" and levels.train_dev is None and levels.dev is not None:
+        needs = (("train", "training error"),)
+    missing = [what for field_name, what in needs if getattr(levels, field_name) is None]
+    return Link(
+        number=number,
+        name=name,
+        title=LINK_TITLES[name],
+        description=description,
+        gap=gap,
+        status=_status(gap, tolerance),
+        missing=f"record the {' and the '.join(missing)}" if gap is None else None,
+    )
+
+
+def _real_world_link(levels: ErrorLevels, real_world: RealWorld | None, tolerance: float) -> Link:
+    description = _LINK_DESCRIPTIONS["real_world"]
+    gap: float | None = None
+    missing: str | None = None
+    if real_world is not None and real_world.production_error is not None:
+        reference, against = levels.test, "test"
+        if reference is None:
+            reference, against = levels.dev, "dev"
+        if reference is None:
+            status = UNKNOWN
+            missing = "record the test or dev error to compare the production error with"
+        else:
+            gap = real_world.production_error - reference
+            status = _status(gap, tolerance)
+            description = (
+                f"Production error {format_pct(real_world.production_error)} against "
+                f"{against} error {format_pct(reference)}: a gap means the dev set or the "
+                "metric does not reflect what matters."
+            )
+    elif real_world is not None and real_world.judgement in ("ok", "not_ok"):
+        status = GREEN if real_world.judgement == "ok" else RED
+        description = (
+            "The team judges that the model does "
+            + ("well" if status == GREEN else "not do well")
+            + " in the real world."
+        )
+    else:
+        status = UNKNOWN
+        missing = "record a production error or the team's judgement"
+    return Link(
+        number=5,
+        name="real_world",
+        title=LINK_TITLES["real_world"],
+        description=description,
+        gap=gap,
+        status=status,
+        missing=missing,
+    )
+
+
+def _knobs(link_name: str) -> tuple[Knob, ...]:
+    if link_name == "real_world":
+        return tuple(Knob(text) for text in REAL_WORLD_KNOBS)
+    gap = _LINK_GAPS[link_name]
+    knobs = []
+    for text in GAP_ACTIONS[gap]:
+        # A knob listed for several gaps moves several links at once.
+        others = [
+            f"link {LINK_NAMES.index(other_link) + 1} ({LINK_TITLES[other_link].lower()})"
+            for other_link, other_gap in _LINK_GAPS.items()
+            if other_gap != gap and text in GAP_ACTIONS[other_gap]
+        ]
+        warning = None
+        if others:
+            warning = (
+                f"it also acts on {' and '.join(others)}, so re-check that link after the change."
+            )
+        knobs.append(Knob(text, warning))
+    if link_name in _EARLY_STOPPING:
+        knobs.append(Knob(*_EARLY_STOPPING[link_name]))
+    return tuple(knobs)
+
+
+def _reasons(
+    links: list[Link], first: Link | None, tolerance: float, advice: str | None
+) -> tuple[str, ...]:
+    limit = format_points(tolerance)
+    unknown = [link for link in links if link.status == UNKNOWN]
+    if first is not None:
+        if first.gap is not None:
+            why = f"its gap of {format_points(first.gap)} is above the tolerance of {limit}"
+        else:
+            why = "the team judges it failing"
+        reasons = [f"Work on link {first.number}, {first.title.lower()}: {why}."]
+        earlier_unknown = [link for link in unknown if link.number < first.number]
+        if earlier_unknown:
+            reasons.append(
+                "Earlier links are unknown ("
+                + "; ".join(f"{link.title.lower()}: {link.missing}" for link in earlier_unknown)
+                + "), so one of them may be the real first failure."
+            )
+    elif unknown:
+        reasons = [
+            f"No link is red within {limit}, but some are unknown: "
+            + "; ".join(f"{link.title.lower()}: {link.missing}" for link in unknown)
+            + "."
+        ]
+    else:
+        reasons = [f"Every link is green within {limit}: no link needs work on these numbers."]
+    if advice is not None:
+        reasons.append(advice)
+    return tuple(reasons)

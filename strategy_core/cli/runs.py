@@ -1,0 +1,92 @@
+"""Commands for projects and runs: `projects`, `import-runs`, `runs`, `seed-demo`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from strategy_core.cli import open_cli_store, parse_pairs
+from strategy_core.errors import InputError
+from strategy_core.rates import format_pct
+from strategy_core.run_csv import (
+    FORMATS,
+    build_runs,
+    detect_format,
+    propose_mapping,
+    read_table,
+    with_overrides,
+)
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("projects", parents=[common], help="list projects")
+    p.set_defaults(handler=cmd_projects)
+
+    p = sub.add_parser("import-runs", parents=[common], help="import a run CSV into a project")
+    p.add_argument("file")
+    p.add_argument("--project", required=True)
+    p.add_argument("--format", default="auto", choices=("auto", *FORMATS))
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN")
+    p.add_argument("--values", default="auto", choices=("auto", "error", "accuracy"))
+    p.add_argument("--scale", default="auto", choices=("auto", "fraction", "percent"))
+    p.set_defaults(handler=cmd_import_runs)
+
+    p = sub.add_parser("runs", parents=[common], help="list a project's runs")
+    p.add_argument("--project", required=True)
+    p.set_defaults(handler=cmd_runs)
+
+    p = sub.add_parser("seed-demo", parents=[common],
+                       help="seed the demo project into an empty database")
+    p.set_defaults(handler=cmd_seed_demo)
+
+
+def cmd_projects(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    store = open_cli_store(args)
+    projects = [{"name": p.name, "slug": p.slug, "runs": p.runs} for p in store.projects.list()]
+    text = "\n".join(f"{p['name']}  ({p['slug']}, {p['runs']} runs)" for p in projects)
+    return {"projects": projects}, text or "no projects"
+
+
+def cmd_import_runs(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(f"no file {args.file}")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError(f"{args.file} is larger than the 50 MB limit")
+    table = read_table(path.read_bytes())
+    fmt = detect_format(table.headers) if args.format == "auto" else args.format
+    mapping = with_overrides(table, propose_mapping(table, fmt),
+                             parse_pairs(args.map, "--map"), args.values, args.scale)
+    built = build_runs(table, mapping)
+    if not built.ok:
+        first = built.problems[0]
+        more = f" (and {len(built.problems) - 1} more problems)" if len(built.problems) > 1 else ""
+        raise InputError(f"{path.name}: {first}{more}")
+    store = open_cli_store(args)
+    project = store.projects.ensure(args.project)
+    result = store.runs.import_runs(project.id, built.runs, source=path.name, fmt=fmt)
+    payload = {"project": project.name, "format": fmt, **result.as_dict()}
+    text = (f"{project.name}: imported {path.name} ({fmt}): {result.added} added, "
+            f"{result.updated} updated, {result.unchanged} unchanged")
+    return payload, text
+
+
+def cmd_runs(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    store = open_cli_store(args)
+    project = store.projects.resolve(args.project)
+    runs = store.runs.list(project.id)
+    lines = [f"{r.name:30} train {format_pct(r.train_error):>6}  train-dev "
+             f"{format_pct(r.train_dev_error):>6}  dev {format_pct(r.dev_error):>6}  "
+             f"test {format_pct(r.test_error):>6}" for r in runs]
+    return {"project": project.name, "runs": [r.as_dict() for r in runs]}, "\n".join(lines) \
+        or "no runs"
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    from strategy_core.demo import seed_demo
+
+    seeded = seed_demo(open_cli_store(args))
+    return {"seeded": seeded}, "demo project seeded" if seeded else "nothing to seed"

@@ -1,0 +1,72 @@
+"""Human-level error: the proxy for Bayes (optimal) error (SPEC section 4).
+
+A project records several levels (typical person, expert, team of experts, custom); the
+lowest is the proxy unless the team picks another.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from strategy_core.errors import InputError
+
+DEFAULT_LEVEL_LABELS: tuple[str, ...] = ("typical person", "expert", "team of experts")
+MAX_LABEL_LENGTH = 80
+
+
+@dataclass(frozen=True)
+class HumanLevel:
+    label: str
+    error: float
+
+
+@dataclass(frozen=True)
+class HumanLevels:
+    """A project's human levels and the label chosen as Bayes proxy (None = the lowest)."""
+
+    levels: tuple[HumanLevel, ...] = ()
+    chosen: str | None = None
+
+    @property
+    def proxy(self) -> HumanLevel | None:
+        """The chosen level if it still exists, else the lowest error; None without levels."""
+        if not self.levels:
+            return None
+        for level in self.levels:
+            if level.label == self.chosen:
+                return level
+        return min(self.levels, key=lambda level: level.error)
+
+    @property
+    def proxy_error(self) -> float | None:
+        proxy = self.proxy
+        return None if proxy is None else proxy.error
+
+    @property
+    def proxy_is_default(self) -> bool:
+        return self.chosen is None or all(level.label != self.chosen for level in self.levels)
+
+
+def validate_levels(rows: Iterable[tuple[str, float | None]]) -> tuple[HumanLevel, ...]:
+    """Labels non-empty and unique; errors are fractions in [0, 1]. Blank rows are dropped."""
+    levels: list[HumanLevel] = []
+    seen: set[str] = set()
+    for position, (label, error) in enumerate(rows, start=1):
+        label = (label or "").strip()
+        if not label and error is None:
+            continue
+        if not label:
+            raise InputError(f"human level {position} has no label")
+        if len(label) > MAX_LABEL_LENGTH:
+            raise InputError(f"human level label '{label[:20]}…' is too long")
+        if label.lower() in seen:
+            raise InputError(f"human level '{label}' appears twice")
+        if error is None or not isinstance(error, int | float) or not math.isfinite(error):
+            raise InputError(f"human level '{label}' needs an error rate")
+        if not 0 <= error <= 1:
+            raise InputError(f"human level '{label}': {error} is not between 0% and 100%")
+        seen.add(label.lower())
+        levels.append(HumanLevel(label, float(error)))
+    return tuple(levels)

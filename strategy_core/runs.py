@@ -1,0 +1,116 @@
+"""A training run as the product sees it: error rates per split, split sizes, extra metrics.
+
+Error rates are fractions (0.08). The four error fields and four size fields are fixed;
+everything else a tracker exported is kept as a named metric (number) or param (text).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+ERROR_FIELDS: tuple[str, ...] = ("train_error", "train_dev_error", "dev_error", "test_error")
+SIZE_FIELDS: tuple[str, ...] = ("n_train", "n_train_dev", "n_dev", "n_test")
+RUN_FIELDS: tuple[str, ...] = ("name", "run_id", "created", *ERROR_FIELDS, *SIZE_FIELDS)
+
+FIELD_LABELS: dict[str, str] = {
+    "name": "Run name",
+    "run_id": "Run id",
+    "created": "Created",
+    "train_error": "Train error",
+    "train_dev_error": "Train-dev error",
+    "dev_error": "Dev error",
+    "test_error": "Test error",
+    "n_train": "Train size",
+    "n_train_dev": "Train-dev size",
+    "n_dev": "Dev size",
+    "n_test": "Test size",
+}
+
+MAX_NAME_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run. `key` is the store's identity for the run (None before it is stored)."""
+
+    name: str
+    run_id: str | None = None
+    created: datetime | None = None
+    train_error: float | None = None
+    train_dev_error: float | None = None
+    dev_error: float | None = None
+    test_error: float | None = None
+    n_train: int | None = None
+    n_train_dev: int | None = None
+    n_dev: int | None = None
+    n_test: int | None = None
+    metrics: Mapping[str, float] = field(default_factory=dict)
+    params: Mapping[str, str] = field(default_factory=dict)
+    key: int | None = None
+
+    def errors(self) -> dict[str, float | None]:
+        return {f: getattr(self, f) for f in ERROR_FIELDS}
+
+    def value(self, metric: str) -> float | None:
+        """A run error field or an extra metric by name; None when the run lacks it."""
+        if metric in ERROR_FIELDS or metric in SIZE_FIELDS:
+            raw = getattr(self, metric)
+            return None if raw is None else float(raw)
+        return self.metrics.get(metric)
+
+    def content(self) -> tuple:
+        """Everything an import compares to decide updated vs unchanged."""
+        fixed = tuple(_normal(getattr(self, f)) for f in RUN_FIELDS)
+        return fixed + (
+            tuple(sorted((k, _normal(v)) for k, v in self.metrics.items())),
+            tuple(sorted(self.params.items())),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The command line's JSON shape of a run (errors as fractions or null)."""
+        out: dict[str, Any] = {"run_id": self.run_id, "name": self.name}
+        out["created"] = self.created.isoformat() if self.created else None
+        for f in ERROR_FIELDS + SIZE_FIELDS:
+            out[f] = getattr(self, f)
+        out["metrics"] = dict(self.metrics)
+        out["params"] = dict(self.params)
+        return out
+
+
+def _normal(value: Any) -> Any:
+    """Make floats that differ only by representation noise compare equal."""
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 12)
+    return value
+
+
+def runs_table(runs: list[Run]) -> Any:
+    """The runs as a table: fixed fields (errors as fractions), then metrics, then params.
+
+    Metric and param columns are prefixed (`metric: latency_ms`) so an uploaded name can
+    never collide with a fixed field.
+    """
+    import pandas as pd
+
+    metric_names = sorted({name for run in runs for name in run.metrics})
+    param_names = sorted({name for run in runs for name in run.params})
+    records = []
+    for run in runs:
+        record: dict[str, Any] = {f: getattr(run, f) for f in RUN_FIELDS}
+        for name in metric_names:
+            record[f"metric: {name}"] = run.metrics.get(name)
+        for name in param_names:
+            record[f"param: {name}"] = run.params.get(name)
+        records.append(record)
+    columns = list(RUN_FIELDS) + [f"metric: {n}" for n in metric_names] + \
+        [f"param: {n}" for n in param_names]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for f in SIZE_FIELDS:
+        frame[f] = frame[f].astype("Int64")
+    for f in ERROR_FIELDS:
+        frame[f] = frame[f].astype("float64")
+    return frame

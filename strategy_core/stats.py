@@ -1,0 +1,62 @@
+"""Statistics shared by the rules: binomial intervals and normal quantiles.
+
+Thin wrappers over statsmodels and scipy so every page uses the same methods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scipy.stats import norm
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+
+from strategy_core.errors import InputError
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A confidence interval [low, high]."""
+
+    low: float
+    high: float
+
+    @property
+    def half_width(self) -> float:
+        return (self.high - self.low) / 2
+
+    def contains_zero(self) -> bool:
+        return self.low <= 0 <= self.high
+
+
+def z_quantile(q: float) -> float:
+    """Standard normal quantile, e.g. z(0.975) = 1.95996."""
+    return float(norm.ppf(q))
+
+
+def wilson_interval(rate: float, n: int, confidence: float = 0.95) -> Interval:
+    """Wilson score interval of a binomial proportion ``rate`` observed on ``n`` examples."""
+    if n <= 0:
+        raise InputError("the number of examples must be a positive integer")
+    if not 0 <= rate <= 1:
+        raise InputError("a proportion must be between 0 and 1")
+    if not 0 < confidence < 1:
+        raise InputError("confidence must be between 0 and 1 (e.g. 0.95)")
+    low, high = proportion_confint(rate * n, n, alpha=1 - confidence, method="wilson")
+    # The score interval's ends are exactly 0 and 1 at the extremes; statsmodels leaves
+    # rounding noise (3e-18) there.
+    low = 0.0 if rate == 0 else max(0.0, float(low))
+    high = 1.0 if rate == 1 else min(1.0, float(high))
+    return Interval(low, high)
+
+
+def newcombe_difference(
+    rate_a: float, n_a: int, rate_b: float, n_b: int, confidence: float = 0.95
+) -> Interval:
+    """Newcombe's hybrid score interval for rate_a − rate_b on independent samples."""
+    if n_a <= 0 or n_b <= 0:
+        raise InputError("set sizes must be positive integers")
+    low, high = confint_proportions_2indep(
+        rate_a * n_a, n_a, rate_b * n_b, n_b,
+        method="newcomb", compare="diff", alpha=1 - confidence,
+    )
+    return Interval(float(low), float(high))

@@ -1,0 +1,275 @@
+"""Runs and their import history.
+
+Every change to a project's runs is an import (a file, a manual edit, a delete) that
+appends run versions; the newest version of a run is current. Undoing an import deletes
+its versions, so the run falls back to what it was before and nothing else is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from strategy_core.errors import InputError, NotFoundError
+from strategy_core.runs import ERROR_FIELDS, SIZE_FIELDS, Run
+
+if TYPE_CHECKING:
+    from strategy_core.store import Store
+    from strategy_core.store.database import Cursor
+
+_VERSION_COLUMNS = ("name", "external_id", "created", "source_row", *ERROR_FIELDS, *SIZE_FIELDS)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: counts of runs added, updated and unchanged."""
+
+    import_id: int | None
+    added: int
+    updated: int
+    unchanged: int
+    deleted: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+                "import_id": self.import_id}
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One entry of a project's import history."""
+
+    id: int
+    kind: str
+    source: str | None
+    format: str | None
+    created_at: datetime
+    added: int
+    updated: int
+    unchanged: int
+    deleted: int
+
+    @property
+    def summary(self) -> str:
+        if self.kind == "delete":
+            return f"deleted {self.deleted} run(s)"
+        parts = [f"{self.added} added", f"{self.updated} updated"]
+        if self.unchanged:
+            parts.append(f"{self.unchanged} unchanged")
+        return ", ".join(parts)
+
+
+class RunRepo:
+    def __init__(self, store: Store):
+        self._store = store
+
+    # -- reading ---------------------------------------------------------------------
+    def list(self, project_id: int) -> list[Run]:
+        """The project's current runs, oldest first (by created time, then import order)."""
+        with self._store.read() as cur:
+            return _current_runs(cur, project_id)
+
+    def get(self, project_id: int, key: int) -> Run:
+        for run in self.list(project_id):
+            if run.key == key:
+                return run
+        raise NotFoundError(f"no run {key} in this project")
+
+    def by_name(self, project_id: int, name: str) -> Run:
+        """The newest current run with this name (or run id)."""
+        matches = [r for r in self.list(project_id) if name in (r.name, r.run_id)]
+        if not matches:
+            raise NotFoundError(f"no run named '{name}' in this project")
+        return matches[-1]
+
+    def count(self, project_id: int) -> int:
+        with self._store.read() as cur:
+            return int(cur.scalar(
+                "SELECT count(*) FROM current_run_versions WHERE project_id = ? AND NOT deleted",
+                [project_id]))
+
+    def history(self, project_id: int) -> list[ImportRecord]:
+        """The project's imports, newest first."""
+        with self._store.read() as cur:
+            rows = cur.execute(
+                "SELECT id, kind, source, format, created_at, added, updated, unchanged, deleted "
+                "FROM imports WHERE project_id = ? ORDER BY id DESC", [project_id]).fetchall()
+        return [ImportRecord(*row) for row in rows]
+
+    # -- writing ---------------------------------------------------------------------
+    def import_runs(
+        self, project_id: int, runs: Sequence[Run], *, source: str, fmt: str,
+        kind: str = "file",
+    ) -> ImportResult:
+        """Add new runs and update changed ones in one transaction.
+
+        A run is matched to an existing one by run id, else by name; a run whose content
+        is the same as its current version is counted unchanged and not written again.
+        """
+        with self._store.write() as cur:
+            _require_project(cur, project_id)
+            current = _current_runs(cur, project_id, include_deleted=True)
+            by_id = {r.run_id: r for r in current if r.run_id}
+            by_name: dict[str, Run] = {}
+            for r in current:
+                by_name[r.name] = r
+            deleted_keys = set(_deleted_keys(cur, project_id))
+            plan: list[tuple[int | None, Run]] = []
+            added = updated = unchanged = 0
+            for run in runs:
+                existing = by_id.get(run.run_id) if run.run_id else None
+                if existing is None:
+                    candidate = by_name.get(run.name)
+                    if candidate is not None and not (candidate.run_id and run.run_id):
+                        existing = candidate
+                if existing is None or existing.key in deleted_keys:
+                    added += 1
+                    plan.append((existing.key if existing else None, replace(run, key=None)))
+                elif existing.content() == replace(run, key=existing.key).content():
+                    unchanged += 1
+                else:
+                    updated += 1
+                    plan.append((existing.key, run))
+            if not plan:
+                return ImportResult(None, added, updated, unchanged)
+            import_id = int(cur.scalar(
+                "INSERT INTO imports (project_id, kind, source, format, added, updated, "
+                "unchanged) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                [project_id, kind, source, fmt, added, updated, unchanged]))
+            _write_versions(cur, project_id, import_id, plan)
+        return ImportResult(import_id, added, updated, unchanged)
+
+    def save_run(self, project_id: int, run: Run, *, key: int | None = None) -> ImportResult:
+        """Add one run by hand, or edit run `key`; recorded in the history as a manual edit."""
+        if not run.name.strip():
+            raise InputError("a run needs a name")
+        with self._store.write() as cur:
+            _require_project(cur, project_id)
+            current = {r.key: r for r in _current_runs(cur, project_id)}
+            if key is not None and key not in current:
+                raise NotFoundError(f"no run {key} in this project")
+            clash = [r for r in current.values() if r.name == run.name.strip() and r.key != key]
+            if clash:
+                raise InputError(f"a run named '{run.name}' already exists in this project")
+            if key is not None and current[key].content() == replace(run, key=key).content():
+                return ImportResult(None, 0, 0, 1)
+            import_id = int(cur.scalar(
+                "INSERT INTO imports (project_id, kind, source, format, added, updated) "
+                "VALUES (?, 'manual', ?, 'manual', ?, ?) RETURNING id",
+                [project_id, f"{'edit' if key else 'new'}: {run.name}", int(key is None),
+                 int(key is not None)]))
+            _write_versions(cur, project_id, import_id, [(key, run)])
+        return ImportResult(import_id, int(key is None), int(key is not None), 0)
+
+    def delete_runs(self, project_id: int, keys: Sequence[int]) -> ImportResult:
+        """Delete runs (undoable from the history like any import)."""
+        with self._store.write() as cur:
+            current = {r.key: r for r in _current_runs(cur, project_id)}
+            missing = [k for k in keys if k not in current]
+            if missing or not keys:
+                raise NotFoundError("no such run in this project")
+            names = ", ".join(current[k].name for k in keys)
+            import_id = int(cur.scalar(
+                "INSERT INTO imports (project_id, kind, source, format, deleted) "
+                "VALUES (?, 'delete', ?, 'manual', ?) RETURNING id",
+                [project_id, f"deleted: {names}"[:200], len(keys)]))
+            _write_versions(cur, project_id, import_id, [(k, current[k]) for k in keys],
+                            deleted=True)
+        return ImportResult(import_id, 0, 0, 0, deleted=len(keys))
+
+    def undo_import(self, project_id: int, import_id: int) -> None:
+        """Remove what one import wrote; runs fall back to their previous versions."""
+        with self._store.write() as cur:
+            if not cur.scalar("SELECT count(*) FROM imports WHERE id = ? AND project_id = ?",
+                              [import_id, project_id]):
+                raise NotFoundError(f"no import {import_id} in this project")
+            cur.execute("DELETE FROM run_values WHERE version_id IN "
+                        "(SELECT id FROM run_versions WHERE import_id = ?)", [import_id])
+            cur.execute("DELETE FROM run_versions WHERE import_id = ?", [import_id])
+            cur.execute("DELETE FROM runs WHERE project_id = ? AND id NOT IN "
+                        "(SELECT run_id FROM run_versions)", [project_id])
+            cur.execute("DELETE FROM imports WHERE id = ?", [import_id])
+
+
+def _require_project(cur: Cursor, project_id: int) -> None:
+    if not cur.scalar("SELECT count(*) FROM projects WHERE id = ?", [project_id]):
+        raise NotFoundError(f"no project with id {project_id}")
+
+
+def _deleted_keys(cur: Cursor, project_id: int) -> list[int]:
+    return [row[0] for row in cur.execute(
+        "SELECT run_id FROM current_run_versions WHERE project_id = ? AND deleted",
+        [project_id]).fetchall()]
+
+
+def _write_versions(
+    cur: Cursor, project_id: int, import_id: int, plan: Sequence[tuple[int | None, Run]],
+    *, deleted: bool = False,
+) -> None:
+    """Append one version per run (creating run identities for new runs), with values."""
+    version_rows = []
+    value_rows = []
+    for position, (key, run) in enumerate(plan, start=1):
+        if key is None:
+            key = int(cur.scalar("INSERT INTO runs (project_id) VALUES (?) RETURNING id",
+                                 [project_id]))
+        version_id = int(cur.scalar("SELECT nextval('run_version_id_seq')"))
+        version_rows.append((
+            version_id, key, import_id, deleted, run.name, run.run_id, run.created, position,
+            *(getattr(run, f) for f in ERROR_FIELDS + SIZE_FIELDS)))
+        value_rows.extend((version_id, "metric", name, float(value), None)
+                          for name, value in run.metrics.items())
+        value_rows.extend((version_id, "param", name, None, str(value))
+                          for name, value in run.params.items())
+    columns = ("id", "run_id", "import_id", "deleted", *_VERSION_COLUMNS)
+    versions = pd.DataFrame(version_rows, columns=list(columns))
+    for f in SIZE_FIELDS:
+        versions[f] = versions[f].astype("Int64")
+    versions["created"] = pd.to_datetime(versions["created"])
+    cur.register("incoming_versions", versions)
+    cur.execute(f"INSERT INTO run_versions ({', '.join(columns)}) "
+                f"SELECT {', '.join(columns)} FROM incoming_versions")
+    if value_rows:
+        values = pd.DataFrame(value_rows, columns=["version_id", "kind", "name", "num", "text"])
+        values["num"] = values["num"].astype("float64")
+        values["text"] = values["text"].astype("object")
+        cur.register("incoming_values", values)
+        cur.execute("INSERT INTO run_values (version_id, kind, name, num, text) "
+                    "SELECT version_id, kind, name, num, text FROM incoming_values")
+
+
+def _current_runs(cur: Cursor, project_id: int, *, include_deleted: bool = False) -> list[Run]:
+    rows = cur.execute(
+        f"""SELECT v.id, v.run_id, {', '.join('v.' + c for c in _VERSION_COLUMNS)}, v.deleted
+            FROM current_run_versions v JOIN imports i ON i.id = v.import_id
+            WHERE v.project_id = ? {'' if include_deleted else 'AND NOT v.deleted'}
+            ORDER BY coalesce(v.created, i.created_at), v.run_id""",
+        [project_id]).fetchall()
+    if not rows:
+        return []
+    version_ids = [row[0] for row in rows]
+    values = cur.execute(
+        "SELECT version_id, kind, name, num, text FROM run_values "
+        "WHERE version_id IN (SELECT unnest(?::BIGINT[])) ORDER BY name",
+        [version_ids]).fetchall()
+    metrics: dict[int, dict[str, float]] = {}
+    params: dict[int, dict[str, str]] = {}
+    for version_id, kind, name, num, text in values:
+        if kind == "metric":
+            metrics.setdefault(version_id, {})[name] = num
+        else:
+            params.setdefault(version_id, {})[name] = text
+    runs = []
+    for row in rows:
+        version_id, key = row[0], row[1]
+        fields = dict(zip(_VERSION_COLUMNS, row[2:-1], strict=True))
+        runs.append(Run(
+            name=fields["name"], run_id=fields["external_id"], created=fields["created"],
+            **{f: fields[f] for f in ERROR_FIELDS + SIZE_FIELDS},
+            metrics=metrics.get(version_id, {}), params=params.get(version_id, {}), key=key,
+        ))
+    return runs

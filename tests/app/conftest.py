@@ -1,0 +1,55 @@
+"""AppTest helpers: run the real app.py (navigation, sidebar, pages) in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+from strategy_core.demo import DEMO_NAME
+
+REPO = Path(__file__).resolve().parents[2]
+APP = str(REPO / "app.py")
+DEMO_SLUG = "cat-classifier-demo"
+
+
+def open_app(page: str | None = None, *, project: str | None = None,
+             timeout: float = 30) -> AppTest:
+    """Run app.py (optionally on `pages/<page>.py`) with `?project=` set."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if project is not None:
+        at.query_params["project"] = project
+    at.run()
+    if page is not None:
+        at.switch_page(f"pages/{page}.py").run()
+    return at
+
+
+def assert_no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.fixture
+def demo_app_env(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Seed the demo project on first start (as the real app does)."""
+    monkeypatch.setenv("STRATEGY_SEED_DEMO", "1")
+    return DEMO_NAME
+
+
+class _NavigationPagesManager(PagesManager):
+    """AppTest re-detects the `pages/` folder before every run and so serves each rerun in
+    Streamlit's legacy folder mode (a page file without app.py). A running server leaves
+    that mode at its first request (ui.session.leave_legacy_pages_mode, proven by the
+    browser test of a deep link after a restart); make AppTest behave like that server."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def navigation_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(app_test_module, "PagesManager", _NavigationPagesManager)

@@ -1,0 +1,129 @@
+"""Small widgets shared by several pages: rate inputs, tables of errors, safe downloads,
+problem lists and the human-level editor."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from strategy_core.csv_export import safe_csv_bytes
+from strategy_core.errors import InputError, StrategyError
+from strategy_core.human_level import DEFAULT_LEVEL_LABELS
+from strategy_core.markdown import escape
+from strategy_core.rates import format_pct, parse_rate
+from strategy_core.runs import ERROR_FIELDS, FIELD_LABELS, SIZE_FIELDS
+from strategy_core.store import Store
+from strategy_core.store.projects import Project
+from ui import data
+from ui.session import flash
+
+
+def rate_field(label: str, value: float | None) -> str:
+    """The text a rate input starts with: '8.0%' or ''."""
+    return "" if value is None else f"{value * 100:g}%"
+
+
+def parse_rate_field(text: str, label: str) -> float | None:
+    """A typed rate ('8%' or '0.08'); blank is None. Raises InputError naming the field."""
+    if not (text or "").strip():
+        return None
+    return parse_rate(text, what=label)
+
+
+def run_columns() -> dict[str, object]:
+    """Column config for run tables: errors as percentages (sorted by value), sizes as
+    whole numbers, readable headers."""
+    config: dict[str, object] = {
+        f: st.column_config.NumberColumn(FIELD_LABELS[f], format="percent")
+        for f in ERROR_FIELDS
+    }
+    config.update({f: st.column_config.NumberColumn(FIELD_LABELS[f], format="localized")
+                   for f in SIZE_FIELDS})
+    config["name"] = st.column_config.TextColumn("Run", pinned=True)
+    config["run_id"] = st.column_config.TextColumn("Run id")
+    config["created"] = st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD HH:mm")
+    return config
+
+
+def safe_download(frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
+    """A CSV download with formula cells neutralized."""
+    st.download_button(label, safe_csv_bytes(frame), file_name=file_name, mime="text/csv",
+                       key=key, icon=":material/download:", on_click="ignore")
+
+
+def show_problems(problems: Sequence[InputError], what: str = "The file") -> None:
+    """Validation problems, each naming the row and column; nothing was written."""
+    lines = "\n".join(f"- {escape(p)}" for p in problems[:20])
+    more = f"\n- … and {len(problems) - 20} more" if len(problems) > 20 else ""
+    st.error(f"{what} cannot be imported; nothing was written.\n\n{lines}{more}")
+
+
+def human_levels_editor(store: Store, project: Project, key: str) -> None:
+    """Edit the project's human levels (label, error) and choose the Bayes proxy."""
+    levels = data.human_levels(store, project.id)
+    rows = [{"label": lvl.label, "error": lvl.error * 100} for lvl in levels.levels]
+    if not rows:
+        rows = [{"label": label, "error": None} for label in DEFAULT_LEVEL_LABELS]
+    st.caption("Human-level error is the proxy for Bayes (optimal) error. Record what a "
+               "typical person, an expert and a team of experts achieve on this task; the "
+               "lowest is used unless you choose another.")
+    edited = st.data_editor(
+        pd.DataFrame(rows, columns=["label", "error"]), key=f"{key}_levels",
+        num_rows="dynamic", hide_index=True, disabled=not store.can_write,
+        column_config={
+            "label": st.column_config.TextColumn("Who", required=True, max_chars=80),
+            "error": st.column_config.NumberColumn("Error (%)", min_value=0.0, max_value=100.0,
+                                                   format="%.2f%%", step=0.01),
+        },
+    )
+    labels = [str(v).strip() for v in edited["label"].tolist() if isinstance(v, str) and
+              v.strip()]
+    options = [None, *labels]
+    proxy = levels.proxy
+    default_text = f"the lowest ({proxy.label}, {format_pct(proxy.error, 2)})" if proxy and \
+        levels.proxy_is_default else "the lowest"
+    current = None if levels.proxy_is_default else levels.chosen
+    chosen = st.selectbox(
+        "Bayes proxy", options, index=options.index(current) if current in options else 0,
+        key=f"{key}_proxy", format_func=lambda v: f"Use {default_text}" if v is None else v,
+        disabled=not store.can_write)
+    if proxy is not None:
+        st.caption(f"Proxy in use: **{escape(proxy.label)}** at {format_pct(proxy.error, 2)}.")
+    if store.can_write and st.button("Save human levels", key=f"{key}_save"):
+        pairs = [(row["label"] if isinstance(row["label"], str) else "",
+                  None if pd.isna(row["error"]) else float(row["error"]) / 100)
+                 for row in edited.to_dict("records")]
+        try:
+            store.projects.set_human_levels(project.id, pairs, chosen)
+        except StrategyError as exc:
+            st.error(str(exc))
+        else:
+            flash("Human levels saved.")
+            st.rerun()
+
+
+def record_decision(store: Store, project: Project, page: str, verdict: str,
+                    numbers: dict | None, key: str) -> None:
+    """'Record this as a decision': the page's verdict with the numbers behind it, a
+    rationale and the author, added to the project's decision log."""
+    if not store.can_write:
+        return
+    with st.expander("Record this as a decision", icon=":material/gavel:"):
+        st.markdown(f"**Verdict:** {escape(verdict)}")
+        with st.form(f"{key}_decision_form", clear_on_submit=True, border=False):
+            rationale = st.text_area("Why (rationale)", key=f"{key}_decision_rationale",
+                                     max_chars=5000, placeholder="What the team agreed, and why")
+            author = st.text_input("Your name", key=f"{key}_decision_author", max_chars=80,
+                                   value=st.session_state.get("decision_author", ""))
+            if st.form_submit_button("Record decision"):
+                try:
+                    store.decisions.record(project.id, page, verdict, numbers or {},
+                                           rationale, author)
+                except StrategyError as exc:
+                    st.error(escape(exc))
+                    return
+                st.session_state["decision_author"] = author
+                flash("Decision recorded in the decision log.")
+                st.rerun()
