@@ -22,8 +22,9 @@ tabs = dict(zip(tab_names, st.tabs(tab_names), strict=True))
 with tabs["Runs"]:
     if not runs:
         st.info("No runs yet. Upload a CSV exported from MLflow, W&B or a notebook under "
-                "**Import CSV** (sample files: `shared/samples/runs_generic.csv`, "
-                "`mlflow_ui_runs.csv`, `wandb_export.csv`), or add a run by hand.")
+                "**Import CSV**, or add a run by hand. Not sure what a run CSV looks like? "
+                "Download a sample and upload it.")
+        run_forms.sample_downloads()
     else:
         frame = data.runs_frame(store, project.id)
         st.dataframe(frame, hide_index=True, column_config=widgets.run_columns(),

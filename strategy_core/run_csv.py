@@ -148,7 +148,7 @@ def read_table(data: bytes) -> RawTable:
         raise InputError(
             f"the file is not UTF-8 text (byte 0x{data[exc.start]:02X}); "
             "save it as UTF-8 CSV and upload it again",
-            row=line,
+            row=line, column=_column_at(data, exc.start) if line > 1 else None,
         ) from None
     first_line = text.lstrip().splitlines()[0] if text.strip() else ""
     if first_line.startswith(("{", "[")):
@@ -196,6 +196,18 @@ def read_table(data: bytes) -> RawTable:
                 row=line,
             )
     return RawTable(headers, tuple(body), tuple(lines[1:]), delimiter)
+
+
+def _column_at(data: bytes, offset: int) -> str | None:
+    """The header name of the cell holding byte `offset` (for an encoding error)."""
+    header_line = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").rstrip("\r")
+    delimiter = _delimiter(header_line)
+    headers = next(csv.reader([header_line], delimiter=delimiter), [])
+    before = data[:offset].decode("utf-8", errors="replace")
+    partial = before[before.rfind("\n") + 1:]
+    cells = next(csv.reader([partial], delimiter=delimiter), [])
+    position = max(len(cells) - 1, 0)
+    return (headers[position].strip() or None) if position < len(headers) else None
 
 
 def _delimiter(header_line: str) -> str:
@@ -404,7 +416,9 @@ def build_runs(table: RawTable, mapping: Sequence[ColumnMapping]) -> RunBuild:
         run_id = values.get("run_id")
         name = values.get("name") or run_id
         if not name:
-            row_problems.append(InputError("the run has neither a name nor an id", row=line))
+            row_problems.append(InputError(
+                "the run has neither a name nor an id", row=line,
+                column=(by_role.get("name") or by_role["run_id"])[0].column))
         elif len(str(name)) > MAX_NAME_LENGTH:
             row_problems.append(InputError(
                 f"the run name is {len(str(name))} characters long (at most "

@@ -27,6 +27,7 @@ from strategy_core.run_csv import (
     read_table,
 )
 from strategy_core.runs import ERROR_FIELDS, FIELD_LABELS, SIZE_FIELDS, Run, runs_table
+from strategy_core.settings import REPO_ROOT
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
 from ui import data, widgets
@@ -35,12 +36,27 @@ from ui.session import flash
 ROLE_LABELS = {**FIELD_LABELS, "metric": "Extra metric", "param": "Param (text)",
                "ignore": "Ignore"}
 MAX_UPLOAD_MB = 50
+SAMPLE_FILES = {
+    "runs_generic.csv": "Generic CSV",
+    "mlflow_ui_runs.csv": "MLflow UI download",
+    "wandb_export.csv": "W&B export",
+}
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _read(digest: str, payload: bytes) -> RawTable:
     del digest  # part of the cache key only
     return read_table(payload)
+
+
+def sample_downloads() -> None:
+    """Download buttons for the sample run files (the empty state's "what to upload")."""
+    for column, (file_name, label) in zip(st.columns(len(SAMPLE_FILES)),
+                                          SAMPLE_FILES.items(), strict=True):
+        column.download_button(
+            f"Sample: {label}", (REPO_ROOT / "data" / "samples" / file_name).read_bytes(),
+            file_name=file_name, mime="text/csv", key=f"runs_sample_{file_name}",
+            icon=":material/download:", on_click="ignore")
 
 
 def import_csv(store: Store, project: Project) -> None:

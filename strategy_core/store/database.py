@@ -57,7 +57,11 @@ class Cursor:
     def df(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         return self._raw.execute(sql, params or []).df()
 
-    def register(self, name: str, frame: pd.DataFrame) -> None:
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        """The result as a pyarrow Table (bulk export without Python rows)."""
+        return self._raw.sql(sql, params=list(params or [])).to_arrow_table()
+
+    def register(self, name: str, frame: Any) -> None:
         """Expose a pandas frame to SQL under a fixed, code-chosen name (never user input)."""
         self._raw.register(name, frame)
 
@@ -89,8 +93,18 @@ class Database:
             self._conn.execute("SET enable_external_access = false")
             self._conn.execute("SET lock_configuration = true")
         except duckdb.Error as exc:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
             raise StoreError(f"cannot open database {path}: {exc}") from exc
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            # A refused database (newer schema, failed migration) must not stay open:
+            # the file would be locked for the rest of the process. (Not `close()`: the
+            # caller, `open`, holds the registry lock.)
+            self._conn.close()
+            self._conn = None
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+            raise
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -134,6 +148,20 @@ class Database:
         except duckdb.Error as exc:
             raise StoreError(_describe(exc)) from exc
         finally:
+            raw.close()
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Cursor]:
+        """A read-only transaction: every statement sees the same committed state."""
+        raw = self._cursor()
+        try:
+            raw.begin()
+            yield Cursor(raw)
+        except duckdb.Error as exc:
+            raise StoreError(_describe(exc)) from exc
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                raw.rollback()
             raw.close()
 
     @contextlib.contextmanager

@@ -107,7 +107,8 @@ class ProjectRepo:
         return self.get(int(project_id))
 
     def ensure(self, name: str) -> Project:
-        return self.by_name(name) or self.create(name)
+        """The project with this exact name or slug (as `resolve`), else a new one."""
+        return self.by_name(name) or self.by_slug(name) or self.create(name)
 
     def rename(self, project_id: int, new_name: str) -> Project:
         """Rename; the slug (and so every shared link) stays the same."""

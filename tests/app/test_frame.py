@@ -26,7 +26,7 @@ def test_demo_is_seeded_and_linked(demo_app_env: str) -> None:
     at = open_app()
     assert_no_exception(at)
     assert at.query_params["project"] == DEMO_SLUG
-    assert at.title[0].value == "Runs"
+    assert at.title[0].value == "Overview"
 
 
 def test_unknown_slug_gets_message_and_project_list(demo_app_env: str) -> None:
