@@ -7,11 +7,16 @@ tolerance; the first red link is where to work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from strategy_core.diagnosis import GAP_ACTIONS, Decomposition, ErrorLevels, decompose
-from strategy_core.errors import InputError
+from strategy_core.errors import ConflictError, InputError
 from strategy_core.rates import format_pct, format_points
+
+if TYPE_CHECKING:
+    from strategy_core.store import Store
 
 DEFAULT_TOLERANCE = 0.005  # 0.5 percentage points (SPEC 4.2)
 # Slack so a gap typed equal to the tolerance (8% − 7.5% = 0.0050000000000000044) is green.
@@ -73,6 +78,16 @@ _EARLY_STOPPING = {
         "changing it.",
     ),
 }
+
+
+# Why the chain is worked one link at a time, and why early stopping is the exception to
+# avoid (shown next to the knobs on the checklist page).
+SEVERAL_LINKS_NOTE = (
+    "Turn knobs that act on one link at a time, so you know what each change did. Early "
+    "stopping is the classic knob that does not: stopping earlier narrows the training-dev "
+    "gap (link 2) by fitting the training set worse (link 1), so after changing it re-check "
+    "both links. Prefer a bigger model for link 1 and regularization or more data for link 2."
+)
 
 
 @dataclass(frozen=True)
@@ -324,3 +339,119 @@ def _reasons(
     if advice is not None:
         reasons.append(advice)
     return tuple(reasons)
+
+
+def chain_verdict(chain: Chain, run_name: str | None = None) -> str:
+    """The checklist's decision in one sentence: the first red link and why (SPEC 4.2)."""
+    on = f" of run {run_name}" if run_name else ""
+    limit = format_points(chain.tolerance)
+    if chain.first_red is None:
+        if any(link.status == UNKNOWN for link in chain.links):
+            return f"No link{on} is red within {limit}; fill in the unknown links to be sure."
+        return f"Every link{on} is green within {limit}: no link needs work on these numbers."
+    link = chain.link(chain.first_red)
+    if link.gap is not None:
+        why = f"its gap of {format_points(link.gap)} is above the tolerance of {limit}"
+    else:
+        why = "the team judges that the model falls short there"
+    return f"Work on link {link.number}{on}, {link.title.lower()}: {why}."
+
+
+# --- per-project settings: tolerance, link 5 and the team's notes (SPEC 4.2) --------------
+
+TOLERANCE_SETTING = "checklist.tolerance"
+REAL_WORLD_SETTING = "checklist.real_world"
+NOTE_SETTING_PREFIX = "checklist.note."
+MAX_NOTE_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class ChecklistSettings:
+    """What the team keeps per project for the checklist: the tolerance (a fraction: 0.005
+    is 0.5 points), link 5 (judgement or production error) and a note per link."""
+
+    tolerance: float = DEFAULT_TOLERANCE
+    real_world: RealWorld | None = None
+    notes: Mapping[str, str] = field(default_factory=dict)
+
+
+def checklist_settings(store: Store, project_id: int) -> ChecklistSettings:
+    """The project's checklist settings; a stored value that no longer validates falls back
+    to the default instead of breaking the page."""
+    raw_tolerance = store.projects.setting(project_id, TOLERANCE_SETTING, DEFAULT_TOLERANCE)
+    try:
+        tolerance = validate_tolerance(raw_tolerance)
+    except InputError:
+        tolerance = DEFAULT_TOLERANCE
+    raw_world = store.projects.setting(project_id, REAL_WORLD_SETTING, None)
+    try:
+        real_world = _real_world_from_json(raw_world)
+    except InputError:
+        real_world = None
+    notes = {}
+    for name in LINK_NAMES:
+        text = store.projects.setting(project_id, NOTE_SETTING_PREFIX + name, "")
+        if isinstance(text, str) and text:
+            notes[name] = text
+    return ChecklistSettings(tolerance, real_world, notes)
+
+
+def validate_tolerance(value: object) -> float:
+    """A tolerance as a fraction between 0 and 1 (0.005 = 0.5 percentage points)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise InputError("tolerance must be a number", column="tolerance")
+    if not 0 <= value <= 1:
+        raise InputError(
+            "tolerance must be between 0 and 100 percentage points", column="tolerance"
+        )
+    return float(value)
+
+
+def save_tolerance(store: Store, project_id: int, tolerance: float) -> float:
+    """Store the project's tolerance (a fraction) after checking it."""
+    value = validate_tolerance(tolerance)
+    store.projects.set_setting(project_id, TOLERANCE_SETTING, value)
+    return value
+
+
+def save_real_world(store: Store, project_id: int, real_world: RealWorld | None) -> None:
+    """Store link 5: the team's judgement and/or a production error (None clears both)."""
+    payload = None
+    if real_world is not None:
+        payload = {"judgement": real_world.judgement,
+                   "production_error": real_world.production_error}
+    store.projects.set_setting(project_id, REAL_WORLD_SETTING, payload)
+
+
+def save_note(
+    store: Store, project_id: int, link: str, text: str, *, expected: str | None = None
+) -> str:
+    """Store the team's note on one link. With ``expected`` (the note as the writer last
+    read it), refuse with ConflictError when someone else changed it meanwhile, so two
+    people editing the same note do not silently overwrite each other (SPEC 7)."""
+    if link not in LINK_NAMES:
+        raise InputError(f"unknown checklist link '{link}'")
+    clean = (text or "").strip()
+    if len(clean) > MAX_NOTE_LENGTH:
+        raise InputError(f"a note has at most {MAX_NOTE_LENGTH} characters")
+    key = NOTE_SETTING_PREFIX + link
+    if expected is not None:
+        current = store.projects.setting(project_id, key, "") or ""
+        if current != expected.strip() and current != clean:
+            raise ConflictError(
+                f"someone else changed the note on link {LINK_NAMES.index(link) + 1} since "
+                "you opened it; their text is shown, yours was not saved",
+                current=current,
+            )
+    store.projects.set_setting(project_id, key, clean)
+    return clean
+
+
+def _real_world_from_json(raw: object) -> RealWorld | None:
+    if not isinstance(raw, dict):
+        return None
+    judgement = raw.get("judgement")
+    production = raw.get("production_error")
+    if judgement is None and production is None:
+        return None
+    return RealWorld(judgement=judgement, production_error=production)

@@ -8,12 +8,17 @@ error comes from, and the largest one says what the team should work on next.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from strategy_core.errors import InputError
 from strategy_core.rates import format_pct, format_points
-from strategy_core.stats import Interval, newcombe_difference, wilson_interval
+from strategy_core.runs import Run
+from strategy_core.stats import Interval, newcombe_differences, wilson_intervals
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Two gaps closer than this are equal (SPEC 4.1: "ties (equal to 1e-9) go to the earlier
 # row"); a gap must exceed it to count as positive, so float noise never becomes a focus.
@@ -198,12 +203,19 @@ class Decomposition:
         return out
 
 
-def decompose(levels: ErrorLevels, confidence: float = 0.95) -> Decomposition:
+def decompose(
+    levels: ErrorLevels,
+    confidence: float = 0.95,
+    *,
+    intervals: Mapping[str, Interval] | None = None,
+) -> Decomposition:
     """Split a run's error into avoidable bias, variance, data mismatch, dev overfitting.
 
     SPEC 4.1: bias T − H (needs H), variance TD − T (D − T without TD), data mismatch
     D − TD (needs TD), dev overfitting X − D (needs X). The focus is the largest positive
     gap, ties within 1e-9 going to the earlier row; ``none`` when no gap is positive.
+    ``intervals`` are the gaps' intervals when the caller computed them already
+    (`diagnose_runs` does, for every run at once).
     """
     if not 0 < confidence < 1:
         raise InputError("confidence must be between 0 and 1 (e.g. 0.95)")
@@ -222,7 +234,7 @@ def decompose(levels: ErrorLevels, confidence: float = 0.95) -> Decomposition:
         actions = (REAL_WORLD_ACTION,)
     else:
         actions = (RECORD_LEVELS_ACTION,)
-    intervals = _intervals(levels, confidence)
+    intervals = dict(_intervals(levels, confidence) if intervals is None else intervals)
     significant = {name: not interval.contains_zero() for name, interval in intervals.items()}
     note = _significance_note(focus, intervals, significant, confidence)
     reasons = _reasons(levels, gaps, focus, runner_up, flags, note)
@@ -245,6 +257,13 @@ def summary(decomposition: Decomposition) -> str:
     """One plain-English paragraph: the focus and why, what is close behind, the flags and
     what the intervals mean (used by the overview page and the report)."""
     return " ".join(decomposition.reasons)
+
+
+def format_interval(interval: Interval) -> str:
+    """A gap's interval in points, '0.6 pts to 2.2 pts'; two decimals when it is narrower
+    than 0.2 points, so a tight interval does not read as a single number."""
+    digits = 2 if interval.high - interval.low < 0.002 else 1
+    return f"{format_points(interval.low, digits)} to {format_points(interval.high, digits)}"
 
 
 def _difference(upper: float | None, lower: float | None) -> float | None:
@@ -288,36 +307,54 @@ def _flags(levels: ErrorLevels) -> tuple[str, ...]:
     return tuple(flags)
 
 
-def _intervals(levels: ErrorLevels, confidence: float) -> dict[str, Interval]:
-    """Intervals for the gaps whose two set sizes are known (SPEC 4.1).
+# An interval request: avoidable bias is ("wilson", T, n_train, H) — human level is a
+# constant, not a sample, so it is T's Wilson interval shifted by H; the other gaps are
+# ("newcombe", a, n_a, b, n_b), the difference of two independent error rates.
+_Request = tuple
 
-    Human level is a constant, not a sample, so avoidable bias is the Wilson interval of T
-    shifted by H; the other gaps are Newcombe differences of two independent error rates.
-    """
+
+def _interval_requests(levels: ErrorLevels) -> dict[str, _Request]:
+    """The gaps whose two set sizes are known, with what their interval needs (SPEC 4.1)."""
     h, t, td, d, x = levels.human, levels.train, levels.train_dev, levels.dev, levels.test
-    intervals: dict[str, Interval] = {}
+    requests: dict[str, _Request] = {}
     if h is not None and t is not None and levels.n_train:
-        train = wilson_interval(t, levels.n_train, confidence)
-        intervals["avoidable_bias"] = Interval(train.low - h, train.high - h)
+        requests["avoidable_bias"] = ("wilson", t, levels.n_train, h)
     if t is not None and levels.n_train:
         if td is not None:
             if levels.n_train_dev:
-                intervals["variance"] = newcombe_difference(
-                    td, levels.n_train_dev, t, levels.n_train, confidence
-                )
+                requests["variance"] = ("newcombe", td, levels.n_train_dev, t, levels.n_train)
         elif d is not None and levels.n_dev:
-            intervals["variance"] = newcombe_difference(
-                d, levels.n_dev, t, levels.n_train, confidence
-            )
+            requests["variance"] = ("newcombe", d, levels.n_dev, t, levels.n_train)
     if d is not None and td is not None and levels.n_dev and levels.n_train_dev:
-        intervals["data_mismatch"] = newcombe_difference(
-            d, levels.n_dev, td, levels.n_train_dev, confidence
-        )
+        requests["data_mismatch"] = ("newcombe", d, levels.n_dev, td, levels.n_train_dev)
     if x is not None and d is not None and levels.n_test and levels.n_dev:
-        intervals["dev_overfitting"] = newcombe_difference(
-            x, levels.n_test, d, levels.n_dev, confidence
-        )
-    return intervals
+        requests["dev_overfitting"] = ("newcombe", x, levels.n_test, d, levels.n_dev)
+    return requests
+
+
+def _answer(requests: Sequence[dict[str, _Request]], confidence: float
+            ) -> list[dict[str, Interval]]:
+    """Every requested interval of many runs, computed in two vectorized calls."""
+    flat = [(index, gap, request) for index, run in enumerate(requests)
+            for gap, request in run.items()]
+    wilson = [item for item in flat if item[2][0] == "wilson"]
+    newcombe = [item for item in flat if item[2][0] == "newcombe"]
+    answers: list[dict[str, Interval]] = [{} for _ in requests]
+    shifted = wilson_intervals([r[1] for _, _, r in wilson], [r[2] for _, _, r in wilson],
+                               confidence)
+    for (index, gap, request), interval in zip(wilson, shifted, strict=True):
+        answers[index][gap] = Interval(interval.low - request[3], interval.high - request[3])
+    differences = newcombe_differences(
+        [r[1] for _, _, r in newcombe], [r[2] for _, _, r in newcombe],
+        [r[3] for _, _, r in newcombe], [r[4] for _, _, r in newcombe], confidence)
+    for (index, gap, _), interval in zip(newcombe, differences, strict=True):
+        answers[index][gap] = interval
+    return [{gap: answer[gap] for gap in GAP_NAMES if gap in answer} for answer in answers]
+
+
+def _intervals(levels: ErrorLevels, confidence: float) -> dict[str, Interval]:
+    """Intervals for the gaps whose two set sizes are known (SPEC 4.1)."""
+    return _answer([_interval_requests(levels)], confidence)[0]
 
 
 def _significance_note(
@@ -412,3 +449,150 @@ def _lower_first(text: str) -> str:
 def _clean(value: float | None) -> float | None:
     """Round away float noise (0.030000000000000006 -> 0.03) for JSON readers."""
     return None if value is None else round(value, 12) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+# --- across runs ----------------------------------------------------------------------
+
+FLAG_LABELS: dict[str, str] = {
+    "below_human": "Training below human level",
+    "dev_easier": "Dev easier than training-dev",
+    "test_better": "Test better than dev",
+    "no_human_level": "No human level",
+}
+
+# Columns of `decomposition_table`, in order: levels and gaps as fractions.
+TABLE_COLUMNS: tuple[str, ...] = (
+    "run", "created", "human", "train", "train_dev", "dev", "test", *GAP_NAMES, "focus",
+    "focus_significant", "flags",
+)
+
+
+@dataclass(frozen=True)
+class RunDiagnosis:
+    """One run's decomposition against the project's human level (a point of the trend)."""
+
+    run: Run
+    decomposition: Decomposition
+
+
+def levels_of_run(run: Run, human: float | None) -> ErrorLevels:
+    """A stored run's error levels and split sizes, with the project's Bayes proxy as H."""
+    return ErrorLevels(
+        human=human,
+        train=run.train_error,
+        train_dev=run.train_dev_error,
+        dev=run.dev_error,
+        test=run.test_error,
+        n_train=run.n_train,
+        n_train_dev=run.n_train_dev,
+        n_dev=run.n_dev,
+        n_test=run.n_test,
+    )
+
+
+def diagnose_runs(
+    runs: Sequence[Run], human: float | None, confidence: float = 0.95
+) -> tuple[RunDiagnosis, ...]:
+    """Decompose every run (SPEC 4.1) against the same human level, keeping the runs' order
+    (the store gives them oldest first, by created time)."""
+    levels = [levels_of_run(run, human) for run in runs]
+    if not 0 < confidence < 1:
+        raise InputError("confidence must be between 0 and 1 (e.g. 0.95)")
+    intervals = _answer([_interval_requests(item) for item in levels], confidence)
+    return tuple(
+        RunDiagnosis(run, decompose(item, confidence, intervals=run_intervals))
+        for run, item, run_intervals in zip(runs, levels, intervals, strict=True)
+    )
+
+
+def focus_verdict(decomposition: Decomposition, run_name: str | None = None) -> str:
+    """The decision in one sentence: which gap to work on, its size and the rule (SPEC 4.1)."""
+    on = f" for run {run_name}" if run_name else ""
+    focus = decomposition.focus
+    if focus == FOCUS_NONE:
+        if not any(value is not None for value in decomposition.gaps.values()):
+            return f"No diagnosis{on}: record the training and dev errors first."
+        return (
+            f"No gap is positive{on}: check the model in the real world and, if it falls "
+            "short there, change the dev set or the metric."
+        )
+    value = decomposition.gaps[focus]
+    formula = next(gap.formula for gap in GAPS if gap.name == focus)
+    if decomposition.variance_uses_dev and focus == "variance":
+        formula = "dev − training"
+    verdict = (
+        f"Work on {GAP_LABELS[focus].lower()}{on}: at {format_points(value)} ({formula}) it "
+        "is the largest gap"
+    )
+    if decomposition.significant.get(focus) is False:
+        verdict += ", though on these set sizes it is not significant"
+    return verdict + "."
+
+
+def trend_summary(diagnoses: Sequence[RunDiagnosis]) -> str | None:
+    """How the newest run's focus gap moved: since the run where it became the focus, or
+    since the previous run when the focus just changed. None with fewer than two runs."""
+    if len(diagnoses) < 2:
+        return None
+    newest = diagnoses[-1]
+    focus = newest.decomposition.focus
+    if focus == FOCUS_NONE:
+        return None
+    streak_start = len(diagnoses) - 1
+    while streak_start > 0 and diagnoses[streak_start - 1].decomposition.focus == focus:
+        streak_start -= 1
+    label = GAP_LABELS[focus]
+    now = newest.decomposition.gaps[focus]
+    if streak_start < len(diagnoses) - 1:
+        first = diagnoses[streak_start]
+        then = first.decomposition.gaps[focus]
+        runs_in_streak = len(diagnoses) - streak_start
+        return (
+            f"{label} has been the focus for the last {runs_in_streak} runs: "
+            f"{_moved(then, now)} since {first.run.name}."
+        )
+    previous = diagnoses[-2]
+    before = previous.decomposition.focus
+    if before == FOCUS_NONE:
+        return f"{label} became the focus with this run, after a run with no positive gap."
+    then_before = previous.decomposition.gaps[before]
+    now_before = newest.decomposition.gaps[before]
+    return (
+        f"{label} became the focus with this run; the previous focus, "
+        f"{GAP_LABELS[before].lower()}, {_moved(then_before, now_before)} since "
+        f"{previous.run.name}."
+    )
+
+
+def _moved(then: float | None, now: float | None) -> str:
+    if then is None or now is None:
+        return "could not be compared"
+    if abs(now - then) < 0.0005:  # under 0.05 points: the one-decimal figures are equal
+        return f"held at {format_points(now)}"
+    direction = "fell" if now < then else "rose"
+    return f"{direction} from {format_points(then)} to {format_points(now)}"
+
+
+def decomposition_table(diagnoses: Sequence[RunDiagnosis]) -> pd.DataFrame:
+    """Every run's levels, gaps (fractions), focus and flags: the table of the diagnosis
+    page and its CSV download."""
+    import pandas as pd
+
+    records = []
+    for item in diagnoses:
+        result = item.decomposition
+        levels = result.levels
+        significant = result.significant.get(result.focus)
+        records.append({
+            "run": item.run.name,
+            "created": item.run.created,
+            **{name: getattr(levels, name) for name in _LEVEL_NAMES},
+            **{name: _clean(value) for name, value in result.gaps.items()},
+            "focus": GAP_LABELS.get(result.focus, "none"),
+            "focus_significant": significant,
+            "flags": ", ".join(FLAG_LABELS[flag] for flag in result.flags),
+        })
+    frame = pd.DataFrame.from_records(records, columns=list(TABLE_COLUMNS))
+    for name in (*_LEVEL_NAMES, *GAP_NAMES):
+        frame[name] = frame[name].astype("float64")
+    return frame

@@ -5,8 +5,11 @@ Thin wrappers over statsmodels and scipy so every page uses the same methods.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from scipy.stats import norm
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
@@ -60,3 +63,42 @@ def newcombe_difference(
         method="newcomb", compare="diff", alpha=1 - confidence,
     )
     return Interval(float(low), float(high))
+
+
+def wilson_intervals(
+    rates: Sequence[float], ns: Sequence[int], confidence: float = 0.95
+) -> list[Interval]:
+    """`wilson_interval` for many (rate, n) pairs at once (one vectorized statsmodels call):
+    thousands of runs in milliseconds."""
+    if len(rates) != len(ns):
+        raise InputError("rates and set sizes must have the same length")
+    if not rates:
+        return []
+    rate = np.asarray(rates, dtype=float)
+    n = np.asarray(ns, dtype=float)
+    if (n <= 0).any():
+        raise InputError("the number of examples must be a positive integer")
+    if ((rate < 0) | (rate > 1)).any():
+        raise InputError("a proportion must be between 0 and 1")
+    if not 0 < confidence < 1:
+        raise InputError("confidence must be between 0 and 1 (e.g. 0.95)")
+    low, high = proportion_confint(rate * n, n, alpha=1 - confidence, method="wilson")
+    low = np.where(rate == 0, 0.0, np.maximum(0.0, low))
+    high = np.where(rate == 1, 1.0, np.minimum(1.0, high))
+    return [Interval(float(lo), float(hi)) for lo, hi in zip(low, high, strict=True)]
+
+
+def newcombe_differences(
+    rates_a: Sequence[float], ns_a: Sequence[int], rates_b: Sequence[float],
+    ns_b: Sequence[int], confidence: float = 0.95,
+) -> list[Interval]:
+    """`newcombe_difference` for many pairs at once: Newcombe's hybrid score interval
+    (method 10) built from the two vectorized Wilson intervals."""
+    a = wilson_intervals(rates_a, ns_a, confidence)
+    b = wilson_intervals(rates_b, ns_b, confidence)
+    out = []
+    for p1, p2, w1, w2 in zip(rates_a, rates_b, a, b, strict=True):
+        d = p1 - p2
+        out.append(Interval(d - math.sqrt((p1 - w1.low) ** 2 + (w2.high - p2) ** 2),
+                            d + math.sqrt((w1.high - p1) ** 2 + (p2 - w2.low) ** 2)))
+    return out

@@ -9,6 +9,7 @@ from strategy_core.checklist import (
     REAL_WORLD_ADVICE,
     REAL_WORLD_KNOBS,
     RealWorld,
+    chain_verdict,
     evaluate_chain,
 )
 from strategy_core.diagnosis import GAP_ACTIONS, ErrorLevels, decompose
@@ -268,3 +269,31 @@ def test_every_link_has_a_title_and_a_description():
 def test_bad_tolerance_is_rejected(tolerance):
     with pytest.raises(InputError):
         evaluate_chain(levels("1%", "2%", None, "3%", None), tolerance=tolerance)
+
+
+# --- the verdict sentence (the decision recorded from the checklist page) -------------------
+
+
+@pytest.mark.parametrize(
+    ("rates", "real_world", "run_name", "expected"),
+    [
+        (("1%", "8%", None, "10%", None), None, "baseline",
+         "Work on link 1 of run baseline, fit the training set to about human level: its gap "
+         "of 7.0 pts is above the tolerance of 0.5 pts."),
+        (("0.5%", "1%", "1.5%", "2.9%", "3.3%"), None, None,
+         "Work on link 3, generalize to the dev set: its gap of 1.4 pts is above the "
+         "tolerance of 0.5 pts."),
+        (("1%", "1%", "1%", "1%", "1%"), RealWorld("not_ok"), None,
+         "Work on link 5, do well in the real world: the team judges that the model falls "
+         "short there."),
+        (("0.5%", "0.7%", None, "0.8%", None), None, None,
+         "No link is red within 0.5 pts; fill in the unknown links to be sure."),
+        (("1%", "1.2%", "1.4%", "1.6%", "1.8%"), RealWorld("ok"), "r",
+         "Every link of run r is green within 0.5 pts: no link needs work on these numbers."),
+    ],
+    ids=["H1_T8_D10-link_1", "demo_newest_run-link_3", "team_judges_real_world_not_ok",
+         "no_red_but_unknown_links", "all_green"],
+)
+def test_chain_verdict(rates, real_world, run_name, expected):
+    assert chain_verdict(evaluate_chain(levels(*rates), real_world=real_world),
+                         run_name) == expected

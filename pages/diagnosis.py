@@ -1,0 +1,103 @@
+"""Human-level & bias/variance: a run's gaps (SPEC 4.1), the focus and what to try, the error
+staircase, each gap's trend across runs, and every run's decomposition."""
+
+import streamlit as st
+
+from strategy_core.charts.diagnosis import TREND_MAX_RUNS, staircase_chart, trend_chart
+from strategy_core.diagnosis import (
+    FOCUS_NONE,
+    GAP_LABELS,
+    GAP_NAMES,
+    decomposition_table,
+    focus_verdict,
+    trend_summary,
+)
+from strategy_core.markdown import escape
+from ui import data, session, widgets
+from ui import diagnosis as pieces
+
+store = session.store()
+project = session.require_project()
+
+st.title("Human-level & bias/variance")
+st.caption("Where the error comes from: compare training, training-dev, dev and test error "
+           "with human level, and work on the largest gap first.")
+
+runs = data.runs(store, project.id)
+levels = data.human_levels(store, project.id)
+if not runs:
+    pieces.no_runs(project.name, key="diagnosis")
+    st.subheader("Human levels")
+    widgets.human_levels_editor(store, project, key="diagnosis_human")
+    st.stop()
+
+every_run = pieces.diagnoses(store, project.id)
+pick, proxy = st.columns([2, 3], vertical_alignment="bottom")
+with pick:
+    chosen = every_run[pieces.pick_run(project.id, runs, key="diagnosis_run")]
+proxy.markdown(pieces.proxy_caption(levels))
+result = chosen.decomposition
+verdict = focus_verdict(result, chosen.run.name)
+
+with st.container(border=True):
+    st.markdown(f"#### :material/my_location: Focus: {pieces.focus_label(result)}")
+    st.markdown(escape(verdict))
+    if result.focus != FOCUS_NONE and result.runner_up is not None:
+        tied = abs(result.gaps[result.runner_up] - result.gaps[result.focus]) <= 1e-9
+        st.markdown(f"{GAP_LABELS[result.runner_up]} is "
+                    + ("tied with it; the earlier link in the chain comes first, and fixing "
+                       "it moves the later gaps anyway." if tied else
+                       "close behind: plan to work on it next."))
+pieces.gap_cards(result)
+if result.significance_note:
+    st.info(result.significance_note, icon=":material/query_stats:")
+else:
+    st.caption("No set sizes are recorded for this run, so the gaps have no intervals: add "
+               "the number of examples in each split (Runs page) to see which gaps could be "
+               "noise.")
+
+chart_column, todo_column = st.columns([3, 2], gap="large")
+with chart_column:
+    st.markdown("**Error levels, human → test**")
+    st.altair_chart(staircase_chart(result), width="stretch", key="diagnosis_staircase")
+    st.caption("Each column is an error level; its coloured top is the gap from the level "
+               "before (avoidable bias, variance, data mismatch, dev overfitting). Whiskers: "
+               "the gap's 95% interval, drawn from the level before. A faded top is a "
+               "negative gap.")
+with todo_column:
+    st.markdown("**What to try**" if result.focus != FOCUS_NONE else "**Next step**")
+    st.markdown("\n".join(f"- {action}" for action in result.actions))
+    pieces.flags(result)
+
+widgets.record_decision(store, project, "diagnosis", verdict,
+                        pieces.decomposition_numbers(chosen), key="diagnosis")
+
+st.subheader("Trend across runs")
+if len(every_run) < 2:
+    st.caption("One run so far: the trend of each gap appears from the second run on.")
+else:
+    trend = trend_summary(every_run)
+    if trend:
+        st.markdown(escape(trend))
+    st.altair_chart(trend_chart(every_run, pieces.change_marks(store, project.id)),
+                    width="stretch", key="diagnosis_trend")
+    shown_runs = ("" if len(every_run) <= TREND_MAX_RUNS else
+                  f" Showing the newest {TREND_MAX_RUNS} of {len(every_run)} runs.")
+    st.caption("Each gap over the runs, oldest to newest. The big dot on each run is its "
+               "focus; shaded bands are 95% intervals where set sizes are known. Did last "
+               f"month's work move the gap it targeted?{shown_runs}")
+
+st.subheader("Every run")
+table = decomposition_table(every_run)
+shown = table.copy()
+for name in GAP_NAMES:
+    shown[name] = shown[name] * 100
+st.dataframe(shown, hide_index=True, key="diagnosis_table",
+             column_config=pieces.table_columns())
+st.caption(f"{len(table)} runs, oldest first, against human level "
+           f"{pieces.proxy_short(levels)}. Gaps in percentage points.")
+widgets.safe_download(table, f"{project.slug}-diagnosis.csv", "Download decompositions (CSV)",
+                      key="diagnosis_download")
+
+st.subheader("Human levels")
+widgets.human_levels_editor(store, project, key="diagnosis_human")

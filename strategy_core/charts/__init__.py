@@ -1,0 +1,1 @@
+"""Altair chart builders: each takes a result object and returns a chart."""

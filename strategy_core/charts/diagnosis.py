@@ -1,0 +1,318 @@
+"""Charts of the diagnosis pages (SPEC 4.1, 4.2): the error staircase of one run, each gap's
+trend across runs, and the orthogonalization chain against the tolerance.
+
+Each gap kind keeps one colour everywhere (`GAP_COLORS`), so the staircase, the trend and
+the page's text read together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import altair as alt
+import pandas as pd
+
+from strategy_core.checklist import GREEN, RED, UNKNOWN, Chain
+from strategy_core.diagnosis import (
+    GAP_LABELS,
+    GAP_NAMES,
+    Decomposition,
+    RunDiagnosis,
+    format_interval,
+)
+from strategy_core.rates import format_pct, format_points
+
+# Colour-blind-safe, and none of them green or red: those mean "fine" / "failing" on the
+# checklist.
+GAP_COLORS: dict[str, str] = {
+    "avoidable_bias": "#E8871E",
+    "variance": "#7B4FA0",
+    "data_mismatch": "#2F7ABF",
+    "dev_overfitting": "#C4466B",
+}
+STATUS_COLORS: dict[str, str] = {GREEN: "#2E9E4F", RED: "#D1352B", UNKNOWN: "#A6ADB4"}
+STATUS_LABELS: dict[str, str] = {GREEN: "green", RED: "red", UNKNOWN: "unknown"}
+HUMAN_COLOR = "#4D5560"
+LEVEL_COLOR = "#D5DAE0"
+
+LEVEL_LABELS: dict[str, str] = {
+    "human": "Human level",
+    "train": "Training",
+    "train_dev": "Training-dev",
+    "dev": "Dev",
+    "test": "Test",
+}
+# Which gap sits between two neighbouring levels of the staircase (SPEC 4.1 formulas;
+# without a training-dev error, variance is dev − training).
+_STEP_GAPS: dict[tuple[str, str], str] = {
+    ("human", "train"): "avoidable_bias",
+    ("train", "train_dev"): "variance",
+    ("train", "dev"): "variance",
+    ("train_dev", "dev"): "data_mismatch",
+    ("dev", "test"): "dev_overfitting",
+}
+
+ChangeMark = tuple[date | datetime, str]
+# The trend draws at most this many of the newest runs (4 points each).
+TREND_MAX_RUNS = 400
+
+
+def _gap_color_scale(names: Sequence[str]) -> alt.Scale:
+    labels = [GAP_LABELS[name] for name in names]
+    return alt.Scale(domain=labels, range=[GAP_COLORS[name] for name in names])
+
+
+def staircase_frame(decomposition: Decomposition) -> pd.DataFrame:
+    """One row per recorded error level: its value, the gap from the previous level (kind,
+    size, interval) and the labels the chart prints."""
+    levels = decomposition.levels
+    present = [name for name in LEVEL_LABELS if getattr(levels, name) is not None]
+    rows = []
+    previous: str | None = None
+    for name in present:
+        value = getattr(levels, name)
+        row: dict = {
+            "level": LEVEL_LABELS[name], "key": name, "error": value,
+            "error_label": format_pct(value), "base": value, "gap": None, "gap_kind": None,
+            "gap_from": None, "gap_label": "", "gap_low": None, "gap_high": None,
+            "interval_label": "", "is_focus": False, "positive": True,
+        }
+        gap_name = _STEP_GAPS.get((previous, name)) if previous is not None else None
+        gap = decomposition.gaps.get(gap_name) if gap_name else None
+        if gap_name is not None and gap is not None:
+            start = getattr(levels, previous)
+            is_focus = decomposition.focus == gap_name
+            row.update(
+                base=min(start, value), gap=gap, gap_kind=GAP_LABELS[gap_name], gap_from=start,
+                gap_label=f"{'+' if gap >= 0 else '−'}{format_points(abs(gap))}"
+                + (" · focus" if is_focus else ""),
+                is_focus=is_focus, positive=gap >= 0,
+            )
+            interval = decomposition.intervals.get(gap_name)
+            if interval is not None:
+                row.update(
+                    gap_low=start + interval.low, gap_high=start + interval.high,
+                    interval_label=format_interval(interval)
+                    + ("" if decomposition.significant.get(gap_name) else " (not significant)"),
+                )
+        rows.append(row)
+        previous = name
+    return pd.DataFrame(rows)
+
+
+def staircase_chart(decomposition: Decomposition, title: str | None = None,
+                    height: int = 320) -> alt.LayerChart:
+    """The error levels human → training → training-dev → dev → test as a staircase: each
+    column is a level, its coloured top is the gap from the level before (labelled, coloured
+    by kind), with the gap's 95% interval as a whisker when the set sizes are known."""
+    frame = staircase_frame(decomposition)
+    if frame.empty:
+        frame = pd.DataFrame([{"level": "No error levels", "error": 0.0, "base": 0.0,
+                               "error_label": "", "gap_label": "", "gap_kind": None,
+                               "gap_from": None, "is_focus": False}])
+    order = frame["level"].tolist()
+    highs = frame["gap_high"].dropna() if "gap_high" in frame else pd.Series(dtype=float)
+    top = max(float(frame["error"].max()), float(highs.max()) if len(highs) else 0.0, 0.001)
+    x = alt.X("level:N", sort=order, title=None,
+              axis=alt.Axis(labelAngle=0, labelFontSize=13, labelFontWeight="bold",
+                            ticks=False, domain=False))
+    y_scale = alt.Scale(domain=[0, top * 1.22], nice=False)
+    y_axis = alt.Axis(format=".1~%", title="Error", grid=True, tickCount=6)
+    tooltip = [
+        alt.Tooltip("level:N", title="Level"),
+        alt.Tooltip("error:Q", title="Error", format=".2%"),
+        alt.Tooltip("gap_kind:N", title="Gap from previous level"),
+        alt.Tooltip("gap_label:N", title="Gap"),
+    ]
+    if "interval_label" in frame:
+        tooltip.append(alt.Tooltip("interval_label:N", title="95% interval"))
+    base = alt.Chart(frame)
+    level_bars = base.mark_bar(size=56, color=LEVEL_COLOR).encode(
+        x=x, y=alt.Y("base:Q", scale=y_scale, axis=y_axis), y2=alt.datum(0),
+        color=alt.condition(alt.datum.key == "human", alt.value(HUMAN_COLOR),
+                            alt.value(LEVEL_COLOR)),
+        tooltip=tooltip)
+    gaps = base.transform_filter("isValid(datum.gap_kind)")
+    present = [name for name in GAP_NAMES
+               if GAP_LABELS[name] in set(frame["gap_kind"].dropna())]
+    color = alt.Color("gap_kind:N", title="Gap", scale=_gap_color_scale(present or GAP_NAMES),
+                      legend=alt.Legend(orient="top", labelFontSize=12, titleFontSize=12,
+                                        symbolType="square"))
+    gap_bars = gaps.mark_bar(size=56).encode(
+        x=x, y=alt.Y("gap_from:Q", scale=y_scale), y2="error:Q", color=color,
+        opacity=alt.condition(alt.datum.positive, alt.value(1.0), alt.value(0.35)),
+        stroke=alt.condition(alt.datum.is_focus, alt.value("#1F2328"), alt.value(None)),
+        strokeWidth=alt.condition(alt.datum.is_focus, alt.value(2), alt.value(0)),
+        tooltip=tooltip)
+    level_text = base.mark_text(dy=-8, fontSize=13, fontWeight="bold", color="#1F2328",
+                                baseline="bottom").encode(
+        x=x, y=alt.Y("label_y:Q", scale=y_scale), text="error_label:N"
+    ).transform_calculate(label_y="max(datum.error, isValid(datum.gap_from) ? "
+                                  "datum.gap_from : 0, isValid(datum.gap_high) ? "
+                                  "datum.gap_high : 0)")
+    gap_label_y = ("max(datum.error, datum.gap_from, isValid(datum.gap_high) ? "
+                   "datum.gap_high : 0)")
+    gap_color = alt.Color("gap_kind:N", scale=_gap_color_scale(present or GAP_NAMES),
+                          legend=None)
+    gap_text = [
+        gaps.transform_filter(f"{'' if focus else '!'}datum.is_focus")
+        .mark_text(dy=-26, fontSize=13 if focus else 12, baseline="bottom",
+                   fontWeight="bold" if focus else "normal")
+        .encode(x=x, y=alt.Y("label_y:Q", scale=y_scale), text="gap_label:N", color=gap_color)
+        .transform_calculate(label_y=gap_label_y)
+        for focus in (True, False)
+    ]
+    layers: list[alt.Chart] = [level_bars, gap_bars, level_text, *gap_text]
+    if "gap_low" in frame and frame["gap_low"].notna().any():
+        whiskers = base.transform_filter("isValid(datum.gap_low)").mark_errorbar(
+            ticks=alt.TickConfig(size=14), thickness=1.5, color="#1F2328").encode(
+            x=x, y=alt.Y("gap_low:Q", scale=y_scale, title="Error"), y2="gap_high:Q",
+            tooltip=tooltip)
+        layers.append(whiskers)
+    chart = alt.layer(*layers).properties(height=height)
+    if title:
+        chart = chart.properties(title=title)
+    return chart
+
+
+def trend_frame(diagnoses: Sequence[RunDiagnosis]) -> pd.DataFrame:
+    """One row per run and computable gap: the gap in points, its interval, whether it was
+    that run's focus, and the run's position in time."""
+    rows = []
+    for position, item in enumerate(diagnoses, start=1):
+        result = item.decomposition
+        for name in GAP_NAMES:
+            value = result.gaps[name]
+            if value is None:
+                continue
+            interval = result.intervals.get(name)
+            rows.append({
+                "position": position, "run": item.run.name, "created": item.run.created,
+                "gap_kind": GAP_LABELS[name], "points": value * 100,
+                "low": None if interval is None else interval.low * 100,
+                "high": None if interval is None else interval.high * 100,
+                "is_focus": result.focus == name,
+                "focus": GAP_LABELS.get(result.focus, "none"),
+                "label": format_points(value),
+            })
+    columns = ["position", "run", "created", "gap_kind", "points", "low", "high", "is_focus",
+               "focus", "label"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def trend_chart(
+    diagnoses: Sequence[RunDiagnosis],
+    change_marks: Sequence[ChangeMark] | None = None,
+    height: int = 320,
+    max_runs: int = TREND_MAX_RUNS,
+) -> alt.LayerChart:
+    """Each gap as a line over the runs, oldest to newest (by created time when every run
+    has one, else in the store's order), with its 95% band when set sizes are known. The
+    run's focus is the big dot. ``change_marks`` — (date, label) pairs such as metric or
+    dev-set changes — are drawn as labelled vertical rules (only on a time axis). Only the
+    newest ``max_runs`` runs are drawn, so the chart stays readable and light."""
+    frame = trend_frame(diagnoses[-max_runs:])
+    timed = bool(len(frame)) and frame["created"].notna().all()
+    if timed:
+        frame["created"] = pd.to_datetime(frame["created"])
+        x = alt.X("created:T", title="Run created",
+                  axis=alt.Axis(format="%b %d", labelAngle=0, tickCount=8))
+    else:
+        order = list(dict.fromkeys(frame["run"].tolist()))
+        x = alt.X("run:N", sort=order, title="Run (oldest to newest)",
+                  axis=alt.Axis(labelAngle=-30, labelLimit=140))
+    present = [name for name in GAP_NAMES if GAP_LABELS[name] in set(frame["gap_kind"])]
+    color = alt.Color("gap_kind:N", title="Gap", scale=_gap_color_scale(present or GAP_NAMES),
+                      sort=[GAP_LABELS[name] for name in present],
+                      legend=alt.Legend(orient="top", labelFontSize=12, titleFontSize=12,
+                                        symbolType="stroke", symbolOpacity=1,
+                                        symbolStrokeWidth=3))
+    y = alt.Y("points:Q", title="Gap (percentage points)", axis=alt.Axis(format="~f"))
+    tooltip = [
+        alt.Tooltip("run:N", title="Run"),
+        alt.Tooltip("created:T", title="Created", format="%Y-%m-%d") if timed else
+        alt.Tooltip("position:Q", title="Run #"),
+        alt.Tooltip("gap_kind:N", title="Gap"),
+        alt.Tooltip("label:N", title="Size"),
+        alt.Tooltip("focus:N", title="Run's focus"),
+    ]
+    base = alt.Chart(frame)
+    layers: list[alt.Chart] = [
+        alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#8A929A", strokeDash=[2, 2])
+        .encode(y="zero:Q"),
+    ]
+    if frame["low"].notna().any():
+        layers.append(base.transform_filter("isValid(datum.low)").mark_area(opacity=0.1)
+                      .encode(x=x, y=alt.Y("low:Q", title="Gap (percentage points)"),
+                              y2="high:Q", color=color))
+    layers += [
+        base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=color, tooltip=tooltip),
+        base.mark_point(filled=True, opacity=1).encode(
+            x=x, y=y, color=color, tooltip=tooltip,
+            size=alt.condition(alt.datum.is_focus, alt.value(140), alt.value(30)),
+            stroke=alt.condition(alt.datum.is_focus, alt.value("#1F2328"), alt.value(None)),
+        ),
+    ]
+    if change_marks and timed:
+        marks = pd.DataFrame([{"when": pd.Timestamp(when), "label": str(label)}
+                              for when, label in change_marks])
+        rules = alt.Chart(marks)
+        layers += [
+            rules.mark_rule(color="#5A6270", strokeDash=[6, 4], strokeWidth=1.5).encode(
+                x="when:T", tooltip=[alt.Tooltip("when:T", title="Changed", format="%Y-%m-%d"),
+                                     alt.Tooltip("label:N", title="What changed")]),
+            rules.mark_text(align="left", baseline="top", dx=4, dy=4, color="#5A6270",
+                            fontSize=11).encode(x="when:T", y=alt.value(0), text="label:N"),
+        ]
+    return alt.layer(*layers).properties(height=height)
+
+
+def chain_frame(chain: Chain) -> pd.DataFrame:
+    """One row per link of the chain: its gap in points (0 when unknown) and the label."""
+    rows = []
+    for link in chain.links:
+        if link.gap is not None:
+            label = format_points(link.gap)
+        elif link.status == UNKNOWN:
+            label = "unknown"
+        else:
+            label = "judged ok" if link.status == GREEN else "judged not ok"
+        rows.append({
+            "link": f"{link.number}. {link.title}", "points": (link.gap or 0.0) * 100,
+            "status": STATUS_LABELS[link.status], "label": label,
+            "first_red": link.name == chain.first_red,
+        })
+    return pd.DataFrame(rows)
+
+
+def chain_chart(chain: Chain, row_height: int = 38) -> alt.LayerChart:
+    """The five links as bars of their gap against the tolerance (dashed line): green at or
+    under it, red above it, grey when unknown; links judged by the team show the judgement."""
+    frame = chain_frame(chain)
+    order = frame["link"].tolist()
+    tolerance = chain.tolerance * 100
+    top = max(float(frame["points"].max()), tolerance, 0.1) * 1.25
+    low = min(float(frame["points"].min()), 0.0) * 1.25
+    scale = alt.Scale(domain=[low, top])
+    x = alt.X("points:Q", scale=scale, axis=alt.Axis(format="~f"),
+              title=f"Gap (percentage points); dashed line: tolerance "
+                    f"{format_points(chain.tolerance)}")
+    y = alt.Y("link:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=320, labelFontSize=12, ticks=False))
+    color = alt.Color("status:N", title="Link", legend=alt.Legend(orient="top"),
+                      scale=alt.Scale(domain=list(STATUS_LABELS.values()),
+                                      range=[STATUS_COLORS[s] for s in STATUS_LABELS]))
+    tooltip = [alt.Tooltip("link:N", title="Link"), alt.Tooltip("label:N", title="Gap"),
+               alt.Tooltip("status:N", title="Status")]
+    base = alt.Chart(frame)
+    return alt.layer(
+        base.mark_bar(cornerRadiusEnd=3).encode(x=x, x2=alt.datum(0), y=y, color=color,
+                                                tooltip=tooltip),
+        base.mark_text(align="left", dx=6, fontSize=12).encode(
+            x=alt.X("text_x:Q", scale=scale), y=y, text="label:N", color=color,
+            tooltip=tooltip).transform_calculate(text_x="max(datum.points, 0)"),
+        alt.Chart(pd.DataFrame({"tolerance": [tolerance]})).mark_rule(
+            color="#1F2328", strokeDash=[5, 4], strokeWidth=1.5).encode(
+            x=alt.X("tolerance:Q", scale=scale)),
+    ).properties(height=alt.Step(row_height))

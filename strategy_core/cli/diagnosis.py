@@ -1,0 +1,144 @@
+"""Commands for the diagnosis rules: `diagnose` (SPEC 4.1) and `checklist` (SPEC 4.2).
+
+    diagnose --human 1% --train 8% --dev 10% [--train-dev R] [--test R] [--n-train N] … [--json]
+    diagnose --project NAME [--run NAME] [--json]
+    checklist --project NAME [--run NAME] [--json]
+
+Both only read: they never write to the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from strategy_core.checklist import chain_verdict, checklist_settings, evaluate_chain
+from strategy_core.cli import open_cli_store, parse_count
+from strategy_core.diagnosis import (
+    FLAG_LABELS,
+    GAP_LABELS,
+    GAP_NAMES,
+    Decomposition,
+    ErrorLevels,
+    decompose,
+    focus_verdict,
+    format_interval,
+    levels_of_run,
+)
+from strategy_core.errors import InputError
+from strategy_core.rates import format_pct, format_points, parse_rate
+from strategy_core.runs import Run
+from strategy_core.store import Store
+from strategy_core.store.projects import Project
+
+_RATE_OPTIONS = (("human", "--human"), ("train", "--train"), ("train_dev", "--train-dev"),
+                 ("dev", "--dev"), ("test", "--test"))
+_SIZE_OPTIONS = (("n_train", "--n-train"), ("n_train_dev", "--n-train-dev"),
+                 ("n_dev", "--n-dev"), ("n_test", "--n-test"))
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "diagnose", parents=[common],
+        help="split a run's error into avoidable bias, variance, data mismatch, dev overfitting",
+        description="Give the error levels (8%% or 0.08), or --project to use a stored run "
+                    "(the newest unless --run) with the project's human level and set sizes.")
+    for dest, flag in _RATE_OPTIONS:
+        p.add_argument(flag, dest=dest, metavar="RATE")
+    for dest, flag in _SIZE_OPTIONS:
+        p.add_argument(flag, dest=dest, metavar="N")
+    p.add_argument("--project", metavar="NAME", help="a project (name or slug)")
+    p.add_argument("--run", metavar="NAME", help="a run of --project (default: the newest)")
+    p.set_defaults(handler=cmd_diagnose)
+
+    p = sub.add_parser("checklist", parents=[common],
+                       help="the orthogonalization chain of a project's run")
+    p.add_argument("--project", required=True, metavar="NAME")
+    p.add_argument("--run", metavar="NAME", help="a run of the project (default: the newest)")
+    p.set_defaults(handler=cmd_checklist)
+
+
+def cmd_diagnose(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    given = [flag for dest, flag in (*_RATE_OPTIONS, *_SIZE_OPTIONS)
+             if getattr(args, dest) is not None]
+    if args.project is not None:
+        if given:
+            raise InputError(f"{', '.join(given)} cannot be combined with --project: the "
+                             "levels come from the project's run")
+        store = open_cli_store(args)
+        project, run = _project_run(store, args.project, args.run)
+        human = store.projects.human_levels(project.id).proxy_error
+        result = decompose(levels_of_run(run, human))
+        payload = {"project": project.name, "run": run.name, **result.as_dict()}
+        return payload, _diagnosis_text(result, f"{project.name}, run {run.name}")
+    if args.run is not None:
+        raise InputError("--run needs --project")
+    missing = [flag for dest, flag in (("train", "--train"), ("dev", "--dev"))
+               if getattr(args, dest) is None]
+    if missing:
+        raise InputError(f"{' and '.join(missing)} required (or --project NAME)")
+    rates = {dest: parse_rate(getattr(args, dest), what=flag)
+             for dest, flag in _RATE_OPTIONS if getattr(args, dest) is not None}
+    sizes = {dest: _size(getattr(args, dest), flag)
+             for dest, flag in _SIZE_OPTIONS if getattr(args, dest) is not None}
+    result = decompose(ErrorLevels(**rates, **sizes))
+    return result.as_dict(), _diagnosis_text(result, None)
+
+
+def cmd_checklist(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    store = open_cli_store(args)
+    project, run = _project_run(store, args.project, args.run)
+    human = store.projects.human_levels(project.id).proxy_error
+    saved = checklist_settings(store, project.id)
+    chain = evaluate_chain(levels_of_run(run, human), saved.tolerance, saved.real_world)
+    payload = {"project": project.name, "run": run.name, "tolerance": chain.tolerance,
+               **chain.as_dict()}
+    lines = [f"{project.name}, run {run.name} (tolerance {format_points(chain.tolerance)})"]
+    for link in chain.links:
+        gap = format_points(link.gap) if link.gap is not None else "–"
+        lines.append(f"  {link.number}. {link.status:8} {gap:>9}  {link.title}")
+    lines.append(chain_verdict(chain))
+    lines += [f"  - {knob.as_text()}" for knob in chain.knobs]
+    if chain.real_world_advice and chain.first_red != "real_world":
+        lines.append(chain.real_world_advice)
+    return payload, "\n".join(lines)
+
+
+def _size(text: str, flag: str) -> int:
+    value = parse_count(text, flag)
+    if value == 0:
+        raise InputError(f"{flag} must be a positive number of examples")
+    return value
+
+
+def _project_run(store: Store, project_name: str, run_name: str | None) -> tuple[Project, Run]:
+    project = store.projects.resolve(project_name)
+    if run_name is not None:
+        return project, store.runs.by_name(project.id, run_name)
+    runs = store.runs.list(project.id)
+    if not runs:
+        raise InputError(f"project '{project.name}' has no runs: import a run CSV first")
+    return project, runs[-1]  # oldest first: the last is the newest
+
+
+def _diagnosis_text(result: Decomposition, title: str | None) -> str:
+    levels = result.levels
+    lines = [title] if title else []
+    lines.append("  ".join(f"{label} {format_pct(getattr(levels, name))}" for name, label in
+                           (("human", "human"), ("train", "train"), ("train_dev", "train-dev"),
+                            ("dev", "dev"), ("test", "test"))))
+    for name in GAP_NAMES:
+        interval = result.intervals.get(name)
+        extra = ""
+        if interval is not None:
+            extra = (f"  95% interval {format_interval(interval)}"
+                     + ("" if result.significant[name] else " not significant"))
+        marker = "  <- focus" if name == result.focus else ""
+        lines.append(f"  {GAP_LABELS[name]:16} {format_points(getattr(result, name)):>9}"
+                     f"{extra}{marker}")
+    lines.append(focus_verdict(result))
+    lines += [f"  - {action}" for action in result.actions]
+    lines += [f"{FLAG_LABELS[flag]}: {text}" for flag, text in result.flag_explanations.items()]
+    if result.significance_note:
+        lines.append(result.significance_note)
+    return "\n".join(lines)

@@ -1,0 +1,231 @@
+"""The project's position in a few sentences: the overview page's summary (SPEC section 3).
+
+A status is built from *contributors*: plain functions that look at the project and return
+zero or more `StatusLine`s (one plain-English sentence each). `project_status` calls every
+contributor in `CONTRIBUTORS`, in order, and joins their sentences into one paragraph a
+team lead can paste into a status update.
+
+Adding a line for a feature (error analysis, sizing, decisions, …):
+
+1. write ``def my_lines(context: StatusContext) -> Sequence[StatusLine]`` in the feature's
+   own module; read what it needs through ``context.store`` and ``context.project`` (the
+   newest run's diagnosis and chain are already computed on the context);
+   return ``()`` when the feature has nothing to say yet;
+2. add it to `CONTRIBUTORS` below (the order of the tuple is the order of the paragraph).
+
+A contributor that raises is skipped (its failure must not take the overview down); the
+error is kept in ``ProjectStatus.skipped`` so tests and logs can see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from strategy_core.checklist import (
+    GREEN,
+    RED,
+    UNKNOWN,
+    Chain,
+    ChecklistSettings,
+    chain_verdict,
+    checklist_settings,
+    evaluate_chain,
+)
+from strategy_core.diagnosis import (
+    FOCUS_NONE,
+    GAP_LABELS,
+    RunDiagnosis,
+    diagnose_runs,
+    focus_verdict,
+    trend_summary,
+)
+from strategy_core.human_level import HumanLevels
+from strategy_core.rates import format_pct
+from strategy_core.runs import Run
+
+if TYPE_CHECKING:
+    from strategy_core.store import Store
+    from strategy_core.store.projects import Project
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    """One sentence of the status. ``topic`` names the contributor's feature (e.g.
+    "diagnosis"); ``page`` is the url_path of the page with the details, if any."""
+
+    topic: str
+    text: str
+    page: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"topic": self.topic, "text": self.text, "page": self.page}
+
+
+@dataclass
+class StatusContext:
+    """What contributors look at. The newest run's diagnosis and chain are computed once,
+    on first use, and shared by every contributor."""
+
+    store: Store
+    project: Project
+    runs: Sequence[Run]
+    human_levels: HumanLevels
+
+    @cached_property
+    def diagnoses(self) -> tuple[RunDiagnosis, ...]:
+        """Every run's decomposition against the project's proxy, oldest first."""
+        return diagnose_runs(self.runs, self.human_levels.proxy_error)
+
+    @property
+    def newest(self) -> RunDiagnosis | None:
+        return self.diagnoses[-1] if self.diagnoses else None
+
+    @cached_property
+    def checklist(self) -> ChecklistSettings:
+        return checklist_settings(self.store, self.project.id)
+
+    @cached_property
+    def chain(self) -> Chain | None:
+        """The orthogonalization chain of the newest run, with the project's settings."""
+        if self.newest is None:
+            return None
+        return evaluate_chain(self.newest.decomposition, self.checklist.tolerance,
+                              self.checklist.real_world)
+
+
+Contributor = Callable[[StatusContext], Sequence[StatusLine]]
+
+
+@dataclass(frozen=True)
+class ProjectStatus:
+    """The project's status: every contributor's lines and the paragraph they make."""
+
+    project: str
+    lines: tuple[StatusLine, ...]
+    paragraph: str
+    skipped: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict:
+        return {"project": self.project, "paragraph": self.paragraph,
+                "lines": [line.as_dict() for line in self.lines]}
+
+
+def diagnosis_lines(context: StatusContext) -> Sequence[StatusLine]:
+    """Newest run, its error levels against human level, the focus and its trend (SPEC 4.1)."""
+    if context.newest is None:
+        return (StatusLine("diagnosis", "No runs are recorded yet: upload the team's run "
+                           "results to get a diagnosis.", "runs"),)
+    run, result = context.newest.run, context.newest.decomposition
+    levels = result.levels
+    when = f" ({run.created:%Y-%m-%d})" if run.created is not None else ""
+    proxy = context.human_levels.proxy
+    against = (f" against human level {format_pct(proxy.error)} ({proxy.label})"
+               if proxy is not None else ", with no human level recorded")
+    shown = [(what, getattr(levels, name)) for name, what in
+             (("train", "training"), ("train_dev", "training-dev"), ("dev", "dev"),
+              ("test", "test"))]
+    errors = ", ".join(f"{what} {format_pct(value)}" for what, value in shown
+                       if value is not None)
+    count = f"Newest of {len(context.runs)} runs" if len(context.runs) > 1 else "Only run"
+    lines = [StatusLine("diagnosis", f"{count}, {run.name}{when}: "
+                        f"{errors or 'no error levels'}{against}.", "diagnosis"),
+             StatusLine("diagnosis", focus_verdict(result), "diagnosis")]
+    if result.focus != FOCUS_NONE and result.runner_up is not None:
+        lines.append(StatusLine(
+            "diagnosis", f"{GAP_LABELS[result.runner_up]} is close behind.", "diagnosis"))
+    trend = trend_summary(context.diagnoses)
+    if trend is not None:
+        lines.append(StatusLine("diagnosis", trend, "diagnosis"))
+    return tuple(lines)
+
+
+def checklist_lines(context: StatusContext) -> Sequence[StatusLine]:
+    """The chain of the newest run: how many links are green, the first red one (SPEC 4.2)."""
+    chain = context.chain
+    if chain is None:
+        return ()
+    counts = {status: sum(link.status == status for link in chain.links)
+              for status in (GREEN, RED, UNKNOWN)}
+    parts = [f"{counts[GREEN]} of 5 links green"]
+    if counts[RED]:
+        parts.append(f"{counts[RED]} red")
+    if counts[UNKNOWN]:
+        parts.append(f"{counts[UNKNOWN]} unknown")
+    text = f"Orthogonalization checklist: {', '.join(parts)}."
+    if chain.first_red is not None:
+        text += " " + chain_verdict(chain)
+    lines = [StatusLine("checklist", text, "checklist")]
+    if chain.real_world_advice is not None and chain.first_red != "real_world":
+        lines.append(StatusLine("checklist", chain.real_world_advice, "checklist"))
+    return tuple(lines)
+
+
+def error_analysis_lines(context: StatusContext) -> Sequence[StatusLine]:
+    """The top category of the newest reviewed sample and its ceiling (SPEC 4.4)."""
+    from strategy_core.error_workbook import overview_line
+
+    text = overview_line(context.store, context.project.id)
+    return (StatusLine("error_analysis", text, "error_analysis"),) if text else ()
+
+
+def sizing_lines(context: StatusContext) -> Sequence[StatusLine]:
+    """When the dev set is too small to separate the two best runs (SPEC 4.6)."""
+    from strategy_core.sizing import overview_line
+
+    text = overview_line(context.store, context.project.id)
+    return (StatusLine("sizing", text, "sizing"),) if text else ()
+
+
+def decision_lines(context: StatusContext) -> Sequence[StatusLine]:
+    """The newest decisions still in force (issue 7)."""
+    from strategy_core.decisions import latest_decisions_lines
+
+    lines = latest_decisions_lines(context.store, context.project.id, n=3)
+    if not lines:
+        return ()
+    return (StatusLine("decisions", "Latest decisions: " + "; ".join(lines) + ".",
+                       "decisions"),)
+
+
+# The status's contributors, in paragraph order. Features add theirs here (see the module
+# docstring).
+CONTRIBUTORS: tuple[Contributor, ...] = (
+    diagnosis_lines,
+    checklist_lines,
+    error_analysis_lines,
+    sizing_lines,
+    decision_lines,
+)
+
+
+def project_status(
+    store: Store,
+    project: Project,
+    *,
+    runs: Sequence[Run] | None = None,
+    human_levels: HumanLevels | None = None,
+    contributors: Sequence[Contributor] | None = None,
+) -> ProjectStatus:
+    """The project's status: each contributor's lines, in order, and the paragraph they
+    make. ``runs`` and ``human_levels`` may be passed when the caller already read them."""
+    context = StatusContext(
+        store=store,
+        project=project,
+        runs=store.runs.list(project.id) if runs is None else runs,
+        human_levels=(store.projects.human_levels(project.id) if human_levels is None
+                      else human_levels),
+    )
+    lines: list[StatusLine] = []
+    skipped: list[str] = []
+    for contributor in CONTRIBUTORS if contributors is None else contributors:
+        try:
+            lines.extend(contributor(context))
+        except Exception as exc:  # noqa: BLE001 - one broken feature must not hide the rest
+            name = getattr(contributor, "__name__", repr(contributor))
+            skipped.append(f"{name}: {type(exc).__name__}: {exc}")
+    paragraph = f"{project.name}: " + " ".join(line.text for line in lines) if lines else \
+        f"{project.name}: nothing to report yet."
+    return ProjectStatus(project.name, tuple(lines), paragraph, tuple(skipped))

@@ -1,0 +1,190 @@
+"""Pieces of the diagnosis, checklist and overview pages: cached readers, the run picker,
+the gap cards, the flags and the empty state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from strategy_core.charts.diagnosis import ChangeMark
+from strategy_core.checklist import ChecklistSettings, checklist_settings
+from strategy_core.diagnosis import (
+    FLAG_LABELS,
+    GAP_LABELS,
+    GAP_NAMES,
+    GAPS,
+    Decomposition,
+    RunDiagnosis,
+    diagnose_runs,
+    format_interval,
+)
+from strategy_core.human_level import HumanLevels
+from strategy_core.markdown import escape
+from strategy_core.rates import format_pct, format_points
+from strategy_core.runs import Run
+from strategy_core.settings import REPO_ROOT
+from strategy_core.status import ProjectStatus, project_status
+from strategy_core.store import Store, open_store
+
+SAMPLE_RUNS = REPO_ROOT / "data" / "samples" / "runs_generic.csv"
+CHOSEN_RUN_KEY = "diagnosis_chosen_run"  # (project id, run key), shared by the pages
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _diagnoses(path: str, version: int, project_id: int) -> tuple[RunDiagnosis, ...]:
+    store = open_store(path)
+    human = store.projects.human_levels(project_id).proxy_error
+    return diagnose_runs(store.runs.list(project_id), human)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _checklist(path: str, version: int, project_id: int) -> ChecklistSettings:
+    return checklist_settings(open_store(path), project_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _status(path: str, version: int, project_id: int) -> ProjectStatus:
+    store = open_store(path)
+    return project_status(store, store.projects.get(project_id))
+
+
+def diagnoses(store: Store, project_id: int) -> tuple[RunDiagnosis, ...]:
+    """Every run's decomposition against the project's Bayes proxy, oldest first."""
+    return _diagnoses(store.path, store.version, project_id)
+
+
+def settings(store: Store, project_id: int) -> ChecklistSettings:
+    """The project's checklist tolerance, link 5 and notes."""
+    return _checklist(store.path, store.version, project_id)
+
+
+def status(store: Store, project_id: int) -> ProjectStatus:
+    """The project's status lines and paragraph (strategy_core.status)."""
+    return _status(store.path, store.version, project_id)
+
+
+def no_runs(project_name: str, key: str) -> None:
+    """The empty state shared by the three pages: what to upload, a sample, where."""
+    st.info(f"**{escape(project_name)}** has no runs yet. Upload a CSV of training runs "
+            "(train, train-dev, dev and test error per run; split sizes if you have them) "
+            "exported from MLflow, W&B or a notebook on the **Runs** page, and record "
+            "human-level error there or below.", icon=":material/upload_file:")
+    left, right = st.columns(2)
+    left.page_link("pages/runs.py", label="Go to Runs to upload", icon=":material/table_chart:")
+    right.download_button("Download a sample run CSV", SAMPLE_RUNS.read_bytes(),
+                          file_name="runs_generic.csv", mime="text/csv", key=f"{key}_sample",
+                          icon=":material/download:", on_click="ignore")
+
+
+def pick_run(project_id: int, runs: Sequence[Run], key: str) -> int:
+    """A run picker (newest first, default the newest); returns the chosen run's index in
+    `runs`. The choice follows the user from one diagnosis page to the other."""
+    by_key = {run.key: index for index, run in enumerate(runs)}
+    options = [run.key for run in reversed(runs)]
+    remembered = st.session_state.get(CHOSEN_RUN_KEY)
+    default = 0
+    if remembered and remembered[0] == project_id and remembered[1] in by_key:
+        default = options.index(remembered[1])
+    if st.session_state.get(key) not in by_key:
+        st.session_state.pop(key, None)  # the run was deleted since: back to the default
+
+    def label(run_key: int) -> str:
+        run = runs[by_key[run_key]]
+        when = f" · {run.created:%Y-%m-%d}" if run.created is not None else ""
+        newest = " (newest)" if run_key == options[0] else ""
+        return f"{run.name}{when}{newest}"
+
+    def remember() -> None:
+        st.session_state[CHOSEN_RUN_KEY] = (project_id, st.session_state[key])
+
+    chosen = st.selectbox("Run", options, index=default, key=key, format_func=label,
+                          on_change=remember,
+                          help="Runs newest first (by created time). The newest run is "
+                               "chosen unless you pick another.")
+    return by_key[chosen]
+
+
+def proxy_caption(levels: HumanLevels, where: str = "under **Human levels** below") -> str:
+    """Which human level stands in for Bayes error, in one line of Markdown."""
+    proxy = levels.proxy
+    if proxy is None:
+        return f"No human level recorded: avoidable bias cannot be measured. Record it {where}."
+    how = "the lowest recorded" if levels.proxy_is_default else "chosen by the team"
+    return (f"Human level (Bayes proxy): **{escape(proxy.label)}** at "
+            f"**{format_pct(proxy.error, 2)}**, {how}. Change it {where}.")
+
+
+def gap_cards(result: Decomposition) -> None:
+    """One card per gap: its size, its formula, its interval and whether it is significant."""
+    columns = st.columns(len(GAP_NAMES))
+    for column, gap in zip(columns, GAPS, strict=True):
+        value = result.gaps[gap.name]
+        formula = gap.formula
+        if gap.name == "variance" and result.variance_uses_dev:
+            formula = "dev − training (no training-dev error)"
+        with column.container(border=True):
+            focus = gap.name == result.focus
+            label = f"{gap.label} · focus" if focus else gap.label
+            st.metric(label, format_points(value) if value is not None else "–",
+                      help=f"{gap.label} = {formula}.")
+            interval = result.intervals.get(gap.name)
+            if value is None:
+                st.caption(f"Cannot be computed: needs {formula}.")
+            elif interval is not None:
+                verdict = ("significant" if result.significant[gap.name]
+                           else ":orange[**not significant**]")
+                st.caption(f"95% interval {format_interval(interval)}: {verdict}")
+            else:
+                st.caption(f"{formula}; no interval without set sizes")
+
+
+def flags(result: Decomposition) -> None:
+    """Every raised flag, named and explained."""
+    for flag, text in result.flag_explanations.items():
+        st.warning(f"**{FLAG_LABELS[flag]}.** {text}", icon=":material/flag:")
+
+
+def decomposition_numbers(item: RunDiagnosis) -> dict:
+    """The numbers recorded with a diagnosis decision."""
+    return {"run": item.run.name, **item.decomposition.as_dict()}
+
+
+def focus_label(result: Decomposition) -> str:
+    return GAP_LABELS.get(result.focus, "No positive gap")
+
+
+def change_marks(store: Store, project_id: int) -> list[ChangeMark]:
+    """Dates to mark on the trend chart as (date, label): metric and dev-set changes from
+    the metrics page's change log."""
+    from strategy_core.metric_log import change_marks as marks
+    from ui import metrics
+
+    return marks(metrics.changes(store, project_id))
+
+
+def proxy_short(levels: HumanLevels) -> str:
+    proxy = levels.proxy
+    return "(none recorded)" if proxy is None else \
+        f"{format_pct(proxy.error, 2)} ({proxy.label})"
+
+
+def table_columns() -> dict[str, object]:
+    """Column config of the every-run table: levels as percentages, gaps in points."""
+    config: dict[str, object] = {
+        "run": st.column_config.TextColumn("Run", pinned=True),
+        "created": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD"),
+        "human": st.column_config.NumberColumn("Human", format="percent"),
+        "train": st.column_config.NumberColumn("Train", format="percent"),
+        "train_dev": st.column_config.NumberColumn("Train-dev", format="percent"),
+        "dev": st.column_config.NumberColumn("Dev", format="percent"),
+        "test": st.column_config.NumberColumn("Test", format="percent"),
+        "focus": st.column_config.TextColumn("Focus"),
+        "focus_significant": st.column_config.CheckboxColumn(
+            "Focus significant", help="The focus gap's 95% interval excludes 0 (empty: no "
+                                      "set sizes)."),
+        "flags": st.column_config.TextColumn("Flags"),
+    }
+    config.update({name: st.column_config.NumberColumn(GAP_LABELS[name], format="%.1f pts")
+                   for name in GAP_NAMES})
+    return config
