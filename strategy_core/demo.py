@@ -1,7 +1,10 @@
 """The demo project "Cat classifier (demo)", seeded once into a new, empty database.
 
 Seeding is recorded in the `meta` table, so it happens once per database: a user who
-deletes the demo does not get it back on the next start.
+deletes the demo does not get it back on the next start. Besides the runs and human levels
+of `data/demo/`, the two newest runs get per-example predictions (generated here from a
+fixed seed, so every database gets the same ones) and the newest run a tagged review
+sample, so the error-analysis page shows a real analysis.
 """
 
 from __future__ import annotations
@@ -10,10 +13,14 @@ import csv
 import threading
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from strategy_core.rates import parse_rate
 from strategy_core.run_csv import build_runs, propose_mapping, read_table
 from strategy_core.settings import REPO_ROOT
 from strategy_core.store import Store
+from strategy_core.store.reviews import TagEdit
 
 DEMO_NAME = "Cat classifier (demo)"
 DEMO_DIR = REPO_ROOT / "data" / "demo"
@@ -42,6 +49,115 @@ def seed_demo(store: Store, demo_dir: Path = DEMO_DIR) -> bool:
         with (demo_dir / "human_levels.csv").open(encoding="utf-8") as handle:
             levels = [(row["label"], parse_rate(row["error"])) for row in csv.DictReader(handle)]
         store.projects.set_human_levels(project.id, levels)
+        seed_error_analysis(store, project.id)
         with store.write() as cur:
             cur.execute("INSERT INTO meta (key, value) VALUES (?, '1')", [_SEEDED_KEY])
     return True
+
+
+# -- per-example predictions and a tagged review (issue 4) -----------------------------
+
+PREDICTION_RUNS: tuple[str, ...] = ("resnet50-mobile-5k", "efficientnet-b3-mobile")
+EXAMPLES_PER_SPLIT = 2500
+_GENERATOR_SEED = 20261116
+REVIEW_NAME = "efficientnet-b3-mobile: first review"
+REVIEW_SEED = 4242
+REVIEW_SIZE = 60
+# Reviewer's effort estimates (weeks) for the demo categories.
+REVIEW_EFFORTS: dict[str, float] = {"Blurry": 3, "Great cat": 2, "Instagram filter": 1,
+                                    "Dog": 1, "Incorrectly labeled": 1}
+_NOTES = {
+    "Dog": ("pitbull", "husky puppy", "chihuahua on a sofa"),
+    "Great cat": ("lion at the zoo", "tiger, documentary still", "lynx"),
+    "Blurry": ("motion blur", "out of focus, low light", ""),
+    "Instagram filter": ("heavy vignette", "sepia filter", ""),
+    "Incorrectly labeled": ("label says cat: it is a fox", "label says not cat: cat behind glass"),
+}
+# Chance that a reviewed mistake carries each category: dogs and great cats are photos
+# labelled "not cat" that the model calls a cat; blur, filters and wrong labels hit both.
+_CAUSES: tuple[tuple[str, float, str | None], ...] = (
+    ("Blurry", 0.40, None),
+    ("Great cat", 0.55, "not_cat"),
+    ("Dog", 0.22, "not_cat"),
+    ("Instagram filter", 0.22, None),
+    ("Incorrectly labeled", 0.07, None),
+)
+
+
+def _round(value: float) -> int:
+    return int(value + 0.5)
+
+
+def demo_predictions(runs: dict[str, object]) -> dict[str, pd.DataFrame]:
+    """Per-example predictions of the demo's two newest runs, from a fixed seed.
+
+    2,500 examples per split with the error rates of data/demo/runs.csv (rounded to whole
+    examples); dev and test from source "mobile", train-dev mostly "web". The runs err on
+    much the same hard examples, as successive models of a team do.
+    """
+    rng = np.random.default_rng(_GENERATOR_SEED)
+    frames = {name: [] for name in PREDICTION_RUNS}
+    offsets = {"dev": 0, "test": EXAMPLES_PER_SPLIT, "train_dev": 2 * EXAMPLES_PER_SPLIT}
+    fields = {"dev": "dev_error", "test": "test_error", "train_dev": "train_dev_error"}
+    for split, offset in offsets.items():
+        numbers = np.arange(offset + 1, offset + EXAMPLES_PER_SPLIT + 1)
+        ids = [f"img-{n:06d}" for n in numbers]
+        labels = np.where(rng.random(EXAMPLES_PER_SPLIT) < 0.5, "cat", "not_cat")
+        if split == "train_dev":
+            sources = np.where(rng.random(EXAMPLES_PER_SPLIT) < 0.976, "web", "mobile")
+        else:
+            sources = np.full(EXAMPLES_PER_SPLIT, "mobile")
+        hardness = rng.random(EXAMPLES_PER_SPLIT)
+        for name in PREDICTION_RUNS:
+            error = getattr(runs[name], fields[split])
+            wrong_count = _round(error * EXAMPLES_PER_SPLIT)
+            score = hardness + 0.012 * rng.standard_normal(EXAMPLES_PER_SPLIT)
+            wrong = np.zeros(EXAMPLES_PER_SPLIT, dtype=bool)
+            wrong[np.argsort(-score)[:wrong_count]] = True
+            other = np.where(labels == "cat", "not_cat", "cat")
+            frames[name].append(pd.DataFrame({
+                "example_id": ids, "split": split, "source": sources, "label": labels,
+                "prediction": np.where(wrong, other, labels),
+                "image_url": [f"https://images.example.org/{n:06d}.jpg" for n in numbers],
+            }))
+    return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
+
+
+def demo_tags(examples: pd.DataFrame) -> dict[str, tuple[tuple[str, ...], str]]:
+    """Realistic categories and notes for reviewed demo mistakes, from a fixed seed."""
+    rng = np.random.default_rng(_GENERATOR_SEED + 1)
+    tags = {}
+    for example_id, label in zip(examples["example_id"], examples["label"], strict=True):
+        chosen = tuple(name for name, chance, only in _CAUSES
+                       if rng.random() < chance and (only is None or only == label))
+        notes = ""
+        if chosen and rng.random() < 0.35:
+            options = _NOTES[chosen[0]]
+            notes = options[int(rng.integers(len(options)))]
+        tags[str(example_id)] = (chosen, notes)
+    return tags
+
+
+def seed_error_analysis(store: Store, project_id: int) -> None:
+    """Predictions for the two newest demo runs and a tagged review of the newest."""
+    runs = {run.name: run for run in store.runs.list(project_id)}
+    for name, frame in demo_predictions(runs).items():
+        store.predictions.import_bytes(project_id, runs[name].key,  # type: ignore[arg-type]
+                                       frame.to_csv(index=False).encode(),
+                                       source="demo predictions", created_by="demo")
+    newest = runs[PREDICTION_RUNS[-1]]
+    sample = store.reviews.draw(project_id, newest.key, name=REVIEW_NAME,  # type: ignore[arg-type]
+                                size=REVIEW_SIZE, seed=REVIEW_SEED, created_by="demo")
+    category_ids = {c.name: c.id for c in store.reviews.categories(project_id)}
+    for name, _, _ in _CAUSES:
+        if name not in category_ids:
+            category_ids[name] = store.reviews.add_category(project_id, name).id
+    store.reviews.set_efforts(project_id, {category_ids[name]: effort
+                                           for name, effort in REVIEW_EFFORTS.items()})
+    current = store.reviews.tags(sample.id)
+    tags = demo_tags(current)
+    edits = [TagEdit(example_id, frozenset(category_ids[c] for c in tags[example_id][0]),
+                     tags[example_id][1], True, int(version))
+             for example_id, version in zip(current["example_id"], current["version"],
+                                            strict=True)]
+    store.reviews.save_tags(sample.id, edits, updated_by="demo")

@@ -102,6 +102,13 @@ def _is_reserved(name: str) -> bool:
     return " ".join(name.split()).casefold() == INCORRECTLY_LABELED.casefold()
 
 
+def category_name(name: object) -> str:
+    """A category name as stored: trimmed, inner spaces collapsed, and any spelling of the
+    reserved "Incorrectly labeled" category (SPEC 4.5) written the one way."""
+    clean = " ".join(_category_name(name).split())
+    return INCORRECTLY_LABELED if _is_reserved(clean) else clean
+
+
 def _tag_count(name: str, value: object, reviewed: int) -> int:
     count = _count(value, f"the count of category '{name}'")
     if count > reviewed:
@@ -656,3 +663,101 @@ def parse_tag_mark(cell: object) -> bool:
         f"'{shown}' is not a tag mark: use x (or 1, yes, ✓) for tagged and leave the cell "
         "empty (or 0, no) for not tagged"
     )
+
+
+@dataclass(frozen=True)
+class LabelAudit:
+    """Incorrect labels among correctly classified dev examples (SPEC 4.5: "consider
+    auditing examples the model got right too")."""
+
+    dev_error: float
+    audited: int
+    mislabeled: int
+    share: float
+    share_low: float
+    share_high: float
+    hidden_error: float
+    corrected_error: float | None
+    reasons: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {
+            "dev_error": self.dev_error,
+            "audited": self.audited,
+            "mislabeled": self.mislabeled,
+            "share": self.share,
+            "share_low": self.share_low,
+            "share_high": self.share_high,
+            "hidden_error": self.hidden_error,
+            "corrected_error": self.corrected_error,
+            "reasons": list(self.reasons),
+        }
+
+
+def label_audit(
+    dev_error: float | str,
+    audited: int,
+    mislabeled: int,
+    errors_reviewed: int | None = None,
+    errors_mislabeled: int | None = None,
+) -> LabelAudit:
+    """What an audit of correctly classified dev examples says about dev error (SPEC 4.5).
+
+    A "correct" example whose label is wrong is a hidden mistake: about (1 − E)·s_audit of
+    the dev set. With the review of mistakes as well (s_label of them incorrectly labeled,
+    E·s_label of dev error), fixing every label would move dev error to about
+    E − E·s_label + (1 − E)·s_audit (``corrected_error``); this is why fixing only the
+    mistakes' labels biases the estimate in the model's favour.
+    """
+    error = parse_rate(dev_error, what="dev error")
+    audited = _count(audited, "the number of audited examples")
+    if audited <= 0:
+        raise InputError("the number of audited examples must be at least 1")
+    wrong_labels = _count(mislabeled, "the number of incorrectly labeled audited examples")
+    if wrong_labels > audited:
+        raise InputError(
+            f"{wrong_labels} audited examples are marked incorrectly labeled but only "
+            f"{audited} were audited"
+        )
+    share = wrong_labels / audited
+    interval = _share_interval(wrong_labels, audited)
+    hidden = (1 - error) * share
+    reasons = [
+        f"{wrong_labels} of {audited} audited correctly classified examples "
+        f"({format_pct(share)}, 95% interval {format_pct(interval.low)} to "
+        f"{format_pct(interval.high)}) carry a wrong label: about {format_points(hidden)} of "
+        "the dev set is counted as right although the model is wrong there."
+    ]
+    corrected = None
+    if errors_reviewed is not None and errors_mislabeled is not None:
+        reviewed = _reviewed(errors_reviewed)
+        from_labels = error * _tag_count(INCORRECTLY_LABELED, errors_mislabeled, reviewed) / (
+            reviewed
+        )
+        corrected = _clean(error - from_labels + hidden)
+        reasons.append(
+            f"Fixing every dev label would move dev error from {format_pct(error)} to about "
+            f"{format_pct(corrected)}: −{format_points(from_labels)} from mistakes that were "
+            f"label errors, +{format_points(hidden)} from hidden mistakes."
+        )
+    if wrong_labels == 0:
+        reasons.append("No hidden label errors found among the audited examples.")
+    return LabelAudit(
+        dev_error=error,
+        audited=audited,
+        mislabeled=wrong_labels,
+        share=share,
+        share_low=interval.low,
+        share_high=interval.high,
+        hidden_error=hidden,
+        corrected_error=corrected,
+        reasons=tuple(reasons),
+    )
+
+
+def overview_line(store: object, project_id: int) -> str | None:
+    """The top error category and its ceiling for the overview page (SPEC 3); see
+    `strategy_core.error_workbook.overview_line`."""
+    from strategy_core.error_workbook import overview_line as line
+
+    return line(store, project_id)  # type: ignore[arg-type]

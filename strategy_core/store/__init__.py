@@ -14,7 +14,10 @@ from strategy_core.errors import ReadOnlyError
 from strategy_core.settings import resolve_db_path, setting
 from strategy_core.store.database import Cursor, Database
 from strategy_core.store.decisions import DecisionRepo
+from strategy_core.store.metric_log import MetricLogRepo
+from strategy_core.store.predictions import PredictionRepo
 from strategy_core.store.projects import ProjectRepo
+from strategy_core.store.reviews import ReviewRepo
 from strategy_core.store.runs import RunRepo
 
 __all__ = ["Store", "Database", "Cursor", "open_store"]
@@ -29,6 +32,9 @@ class Store:
         self.projects = ProjectRepo(self)
         self.runs = RunRepo(self)
         self.decisions = DecisionRepo(self)
+        self.predictions = PredictionRepo(self)
+        self.reviews = ReviewRepo(self)
+        self.metric_log = MetricLogRepo(self)
 
     @property
     def version(self) -> int:

@@ -116,6 +116,108 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        3,
+        "error analysis: per-example predictions, review samples, categories, tags",
+        (
+            "CREATE SEQUENCE prediction_set_id_seq START 1",
+            "CREATE SEQUENCE review_sample_id_seq START 1",
+            "CREATE SEQUENCE review_category_id_seq START 1",
+            # One upload of per-example predictions for one run; a re-upload replaces it.
+            """CREATE TABLE prediction_sets (
+                id INTEGER PRIMARY KEY DEFAULT nextval('prediction_set_id_seq'),
+                project_id INTEGER NOT NULL,
+                run_id INTEGER NOT NULL,
+                source VARCHAR,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                created_by VARCHAR NOT NULL DEFAULT '',
+                rows BIGINT NOT NULL,
+                misclassified BIGINT NOT NULL
+            )""",
+            # No index: a set's rows are written together, so zone maps find them.
+            """CREATE TABLE predictions (
+                set_id INTEGER NOT NULL,
+                split VARCHAR NOT NULL,
+                example_id VARCHAR NOT NULL,
+                label VARCHAR NOT NULL,
+                prediction VARCHAR NOT NULL,
+                source VARCHAR,
+                text VARCHAR,
+                url VARCHAR,
+                weight DOUBLE
+            )""",
+            # kind: 'errors' (misclassified dev examples), 'audit' (correctly classified
+            # ones), 'imported' (a spreadsheet's rows). The eyeball set of an errors sample
+            # is every dev example whose sampling key is at most eyeball_key.
+            """CREATE TABLE review_samples (
+                id INTEGER PRIMARY KEY DEFAULT nextval('review_sample_id_seq'),
+                project_id INTEGER NOT NULL,
+                name VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                run_id INTEGER,
+                split VARCHAR NOT NULL DEFAULT 'dev',
+                seed BIGINT,
+                size INTEGER NOT NULL,
+                population BIGINT,
+                dev_n BIGINT,
+                dev_errors BIGINT,
+                dev_error DOUBLE,
+                eyeball_key VARCHAR,
+                eyeball_n BIGINT,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                created_by VARCHAR NOT NULL DEFAULT ''
+            )""",
+            """CREATE TABLE review_examples (
+                sample_id INTEGER NOT NULL,
+                position INTEGER NOT NULL,
+                example_id VARCHAR NOT NULL,
+                label VARCHAR,
+                prediction VARCHAR,
+                source VARCHAR,
+                text VARCHAR,
+                url VARCHAR,
+                PRIMARY KEY (sample_id, example_id)
+            )""",
+            """CREATE TABLE review_categories (
+                id INTEGER PRIMARY KEY DEFAULT nextval('review_category_id_seq'),
+                project_id INTEGER NOT NULL,
+                name VARCHAR NOT NULL,
+                effort DOUBLE,
+                position INTEGER NOT NULL DEFAULT 0,
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+            # One row per sample and example; version goes up on every save (optimistic
+            # concurrency: a save names the version it started from).
+            """CREATE TABLE review_tags (
+                sample_id INTEGER NOT NULL,
+                example_id VARCHAR NOT NULL,
+                categories INTEGER[] NOT NULL DEFAULT [],
+                notes VARCHAR NOT NULL DEFAULT '',
+                reviewed BOOLEAN NOT NULL DEFAULT false,
+                version INTEGER NOT NULL DEFAULT 0,
+                updated_at TIMESTAMP,
+                updated_by VARCHAR NOT NULL DEFAULT ''
+            )""",
+        ),
+    ),
+    Migration(
+        4,
+        "metric change log",
+        (
+            "CREATE SEQUENCE metric_change_id_seq START 1",
+            # kind: 'metric' or 'dev_set'; changed_on is the day the change took effect.
+            """CREATE TABLE metric_changes (
+                id INTEGER PRIMARY KEY DEFAULT nextval('metric_change_id_seq'),
+                project_id INTEGER NOT NULL,
+                kind VARCHAR NOT NULL,
+                what VARCHAR NOT NULL,
+                reason VARCHAR NOT NULL,
+                author VARCHAR NOT NULL DEFAULT '',
+                changed_on DATE NOT NULL,
+                recorded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )""",
+        ),
+    ),
 )
 
 
@@ -131,5 +233,12 @@ PROJECT_TABLES: tuple[tuple[str, str], ...] = (
     ("human_levels", "project_id = ?"),
     ("project_settings", "project_id = ?"),
     ("decisions", "project_id = ?"),
+    ("review_tags", "sample_id IN (SELECT id FROM review_samples WHERE project_id = ?)"),
+    ("review_examples", "sample_id IN (SELECT id FROM review_samples WHERE project_id = ?)"),
+    ("review_samples", "project_id = ?"),
+    ("review_categories", "project_id = ?"),
+    ("predictions", "set_id IN (SELECT id FROM prediction_sets WHERE project_id = ?)"),
+    ("prediction_sets", "project_id = ?"),
+    ("metric_changes", "project_id = ?"),
     ("projects", "id = ?"),
 )

@@ -13,7 +13,9 @@ from strategy_core.error_analysis import (
     LABEL_FIX_REMINDERS,
     RunSplitErrors,
     adequacy,
+    category_name,
     eyeball_blackbox,
+    label_audit,
     mislabel_verdict,
     parse_tag_mark,
     summarize_review,
@@ -509,3 +511,58 @@ def test_sample_sheet_marks_parse():
     # The header and first row of shared/samples/error_tags_sheet.csv.
     row = ["", "x", "x", "", ""]
     assert [parse_tag_mark(cell) for cell in row] == [False, True, True, False, False]
+
+
+# --- Category names and the label audit (SPEC 4.5) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [("  Great   cat ", "Great cat"), ("incorrectly LABELED", INCORRECTLY_LABELED),
+     ("Dog", "Dog")],
+    ids=["spaces_collapsed", "reserved_spelling", "plain"])
+def test_category_name(raw, stored):
+    assert category_name(raw) == stored
+
+
+def test_blank_category_name_is_an_input_error():
+    with pytest.raises(InputError):
+        category_name("   ")
+
+
+AUDIT_CASES = [
+    # dev error, audited, mislabeled, errors reviewed, errors mislabeled, hidden, corrected
+    ("10%", 100, 2, 100, 6, 0.018, 0.112),
+    ("10%", 100, 0, 100, 6, 0.0, 0.094),
+    ("2%", 200, 1, None, None, 0.0049, None),
+]
+AUDIT_IDS = [
+    "E10_audit_2pct_wrong_labels_with_6pct_among_mistakes",
+    "E10_clean_audit_only_the_mistakes_labels_move_E",
+    "E2_audit_without_review_of_mistakes",
+]
+
+
+@pytest.mark.parametrize(
+    ("dev_error", "audited", "mislabeled", "errors_reviewed", "errors_mislabeled", "hidden",
+     "corrected"), AUDIT_CASES, ids=AUDIT_IDS)
+def test_label_audit(dev_error, audited, mislabeled, errors_reviewed, errors_mislabeled,
+                     hidden, corrected):
+    result = label_audit(dev_error, audited, mislabeled, errors_reviewed, errors_mislabeled)
+    assert result.share == pytest.approx(mislabeled / audited)
+    assert result.hidden_error == pytest.approx(hidden, abs=1e-12)
+    if corrected is None:
+        assert result.corrected_error is None
+    else:
+        assert result.corrected_error == pytest.approx(corrected, abs=1e-12)
+    assert result.share_low <= result.share <= result.share_high
+    assert set(result.as_dict()) == {"dev_error", "audited", "mislabeled", "share",
+                                     "share_low", "share_high", "hidden_error",
+                                     "corrected_error", "reasons"}
+
+
+@pytest.mark.parametrize(("audited", "mislabeled"), [(0, 0), (10, 11), (10, -1)],
+                         ids=["nothing_audited", "more_wrong_than_audited", "negative"])
+def test_bad_label_audit(audited, mislabeled):
+    with pytest.raises(InputError):
+        label_audit("10%", audited, mislabeled)

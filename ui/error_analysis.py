@@ -1,0 +1,430 @@
+"""The error-analysis page's reads (cached on the database path and data version, so a
+save from any session shows on everyone's next rerun) and its read-only parts: the sample
+picker, the summary, the mislabeled-data verdict and the eyeball / blackbox check."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from strategy_core.charts.error_analysis import eyeball_chart, shares_chart
+from strategy_core.error_analysis import (
+    ADEQUACY_LABELS,
+    LABEL_FIX_REMINDERS,
+    LabelAudit,
+)
+from strategy_core.error_workbook import (
+    EyeballReport,
+    SampleAnalysis,
+    analyze_sample,
+    audit_of,
+    eyeball_report,
+)
+from strategy_core.errors import StrategyError
+from strategy_core.markdown import escape
+from strategy_core.rates import format_pct, format_points
+from strategy_core.runs import Run
+from strategy_core.settings import REPO_ROOT
+from strategy_core.store import Store, open_store
+from strategy_core.store.predictions import PredictionSet
+from strategy_core.store.projects import Project
+from strategy_core.store.reviews import Category, ReviewSample
+from strategy_core.tag_sheet import wide_frame
+from ui import widgets
+from ui.session import flash
+
+SAMPLES_DIR = REPO_ROOT / "data" / "samples"
+SAMPLE_KEY = "ea_sample"
+_NEXT_SAMPLE_KEY = "ea_sample_next"
+
+
+# -- cached reads ----------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _sets(path: str, version: int, project_id: int) -> list[PredictionSet]:
+    return open_store(path).predictions.sets(project_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _samples(path: str, version: int, project_id: int) -> list[ReviewSample]:
+    return open_store(path).reviews.samples(project_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _categories(path: str, version: int, project_id: int) -> list[Category]:
+    return open_store(path).reviews.categories(project_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _tags(path: str, version: int, sample_id: int) -> pd.DataFrame:
+    return open_store(path).reviews.tags(sample_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _analysis(path: str, version: int, sample_id: int) -> SampleAnalysis:
+    return analyze_sample(open_store(path), sample_id)
+
+
+@st.cache_data(show_spinner="Scoring every run on the eyeball and blackbox sets…",
+               max_entries=32)
+def _eyeball(path: str, version: int, sample_id: int) -> EyeballReport:
+    store = open_store(path)
+    return eyeball_report(store, store.reviews.get(sample_id))
+
+
+def prediction_sets(store: Store, project_id: int) -> list[PredictionSet]:
+    """Prediction sets of the project's runs, oldest run first."""
+    return _sets(store.path, store.version, project_id)
+
+
+def samples(store: Store, project_id: int) -> list[ReviewSample]:
+    """Review samples, newest first."""
+    return _samples(store.path, store.version, project_id)
+
+
+def categories(store: Store, project_id: int) -> list[Category]:
+    return _categories(store.path, store.version, project_id)
+
+
+def tags(store: Store, sample_id: int) -> pd.DataFrame:
+    return _tags(store.path, store.version, sample_id).copy()
+
+
+def analysis(store: Store, sample_id: int) -> SampleAnalysis:
+    return _analysis(store.path, store.version, sample_id)
+
+
+def sample_file(name: str) -> bytes | None:
+    path = SAMPLES_DIR / name
+    return path.read_bytes() if path.is_file() else None
+
+
+# -- empty state and sample picker -----------------------------------------------------
+
+
+def empty_state(has_runs: bool) -> None:
+    """What to do first: runs, then a predictions file, or an existing tag sheet."""
+    if not has_runs:
+        st.info("This project has no runs yet. Add runs on the **Runs** page first; then "
+                "upload each run's per-example predictions here (a CSV with example_id, "
+                "label, prediction, and optionally split, source, text, url, weight), or "
+                "import a tag spreadsheet you already keep.", icon=":material/info:")
+        left, right = st.columns(2)
+        left.page_link("pages/runs.py", label="Go to Runs", icon=":material/table_chart:")
+        payload = sample_file("predictions_dev.csv")
+        if payload is not None:
+            right.download_button("Sample predictions (CSV)", payload,
+                                  file_name="predictions_dev.csv", mime="text/csv",
+                                  key="ea_sample_norun", icon=":material/download:",
+                                  on_click="ignore")
+        return
+    st.info("No predictions or review samples yet. Upload a run's per-example predictions "
+            "under **Predictions** (a CSV with example_id, label, prediction and optionally "
+            "split, source, text, url/image_url, weight), then draw a sample of misclassified "
+            "dev examples to tag. Already keep a spreadsheet? Import it under **New "
+            "sample**.", icon=":material/upload_file:")
+    left, right = st.columns(2)
+    for column, name, label in ((left, "predictions_dev.csv", "Sample predictions (CSV)"),
+                                (right, "error_tags_sheet.csv", "Sample tag sheet (CSV)")):
+        payload = sample_file(name)
+        if payload is not None:
+            column.download_button(label, payload, file_name=name, mime="text/csv",
+                                   key=f"ea_sample_{name}", icon=":material/download:",
+                                   on_click="ignore")
+
+
+def sample_label(sample: ReviewSample, runs: dict[int, Run]) -> str:
+    run = runs.get(sample.run_key) if sample.run_key is not None else None
+    where = f" · {run.name}" if run else ""
+    return (f"{sample.name} ({sample.size} {'examples' if sample.size != 1 else 'example'}, "
+            f"{sample.kind_label}{where}, {sample.created_at:%Y-%m-%d})")
+
+
+def choose_sample(sample_id: int | None) -> None:
+    """Make `sample_id` the chosen sample on the next run (None: the newest)."""
+    st.session_state[_NEXT_SAMPLE_KEY] = sample_id
+
+
+def pick_sample(project_samples: Sequence[ReviewSample], runs: dict[int, Run]
+                ) -> ReviewSample | None:
+    """The sample the page works on; newest by default, kept across reruns."""
+    if _NEXT_SAMPLE_KEY in st.session_state:
+        st.session_state[SAMPLE_KEY] = st.session_state.pop(_NEXT_SAMPLE_KEY)
+    if not project_samples:
+        return None
+    by_id = {s.id: s for s in project_samples}
+    if st.session_state.get(SAMPLE_KEY) not in by_id:
+        st.session_state[SAMPLE_KEY] = project_samples[0].id
+    chosen = st.selectbox("Review sample", list(by_id), key=SAMPLE_KEY,
+                          format_func=lambda sid: sample_label(by_id[sid], runs))
+    return by_id[chosen]
+
+
+def manage_sample(store: Store, sample: ReviewSample) -> None:
+    """Rename or delete the chosen sample (editors only)."""
+    if not store.can_write:
+        return
+    with st.expander("Rename or delete this sample"):
+        with st.form(f"ea_rename_{sample.id}", border=False):
+            name = st.text_input("Name", value=sample.name, max_chars=80,
+                                 key=f"ea_rename_name_{sample.id}")
+            if st.form_submit_button("Rename"):
+                try:
+                    store.reviews.rename_sample(sample.id, name)
+                except StrategyError as exc:
+                    st.error(escape(exc))
+                else:
+                    flash("Sample renamed.")
+                    st.rerun()
+        confirm = st.checkbox("Yes, delete this sample and its tags", key=f"ea_del_ok_{sample.id}")
+        if st.button("Delete sample", key=f"ea_delete_{sample.id}", disabled=not confirm):
+            store.reviews.delete_sample(sample.id)
+            choose_sample(None)
+            flash(f"Deleted sample {escape(sample.name)}.")
+            st.rerun()
+
+
+# -- summary ---------------------------------------------------------------------------
+
+
+def summary_section(store: Store, project: Project, sample: ReviewSample,
+                    result: SampleAnalysis) -> None:
+    """Verdict, adequacy, chart of shares with ceilings, the table, efforts, downloads."""
+    if result.summary is None:
+        st.info(escape(result.missing or ""), icon=":material/info:")
+        if result.dev_error is None and store.can_write:
+            dev_error_form(store, sample)
+        return
+    summary = result.summary
+    if summary.top_category is None:
+        st.info(escape(summary.headline))
+    else:
+        st.success(f"**{escape(summary.headline)}.**", icon=":material/target:")
+    cols = st.columns(4)
+    cols[0].metric("Reviewed", f"{summary.reviewed}", help="Examples marked reviewed")
+    cols[1].metric("Review", ADEQUACY_LABELS[summary.adequacy],
+                   help="Fewer than 20: very small; 20–49 rough; 50–99 good; 100+ very good")
+    cols[2].metric("Dev error", format_pct(summary.dev_error))
+    if summary.top_category is not None:
+        top = summary.category(summary.top_category)
+        cols[3].metric(f"Ceiling of {escape(top.name[:30])}", format_points(top.ceiling, 2),
+                       help="Dev error removed if this category is fixed entirely")
+    for reason in summary.reasons:
+        st.markdown(f"- {escape(reason)}")
+    st.altair_chart(shares_chart(summary), width="stretch", key="ea_shares_chart")
+    st.dataframe(_summary_table(summary), hide_index=True, key="ea_summary_table",
+                 column_config=_summary_columns())
+    if sample.kind == "errors" and sample.population and sample.size < sample.population:
+        st.caption(f"Drawn at random (seed {sample.seed}) from {sample.population:,} "
+                   f"misclassified dev examples; the shares carry over to all of them.")
+    efforts_editor(store, project, summary)
+    left, right = st.columns(2)
+    with left:
+        widgets.safe_download(_summary_table(summary), f"{project.slug}-error-summary.csv",
+                              "Download summary (CSV)", key="ea_summary_download")
+    with right:
+        export_tags(store, project, sample)
+    widgets.record_decision(
+        store, project, "error_analysis", summary.headline,
+        {"sample": sample.name, **{k: v for k, v in summary.as_dict().items()
+                                   if k != "reasons"}}, key="ea_summary")
+
+
+def _summary_table(summary) -> pd.DataFrame:  # noqa: ANN001 - ReviewSummary
+    return pd.DataFrame([{
+        "category": c.name, "count": c.count, "share": c.share, "share_low": c.share_low,
+        "share_high": c.share_high, "ceiling": c.ceiling, "error_if_fixed": c.error_if_fixed,
+        "effort": c.effort, "priority": c.priority,
+    } for c in summary.categories])
+
+
+def _summary_columns() -> dict[str, object]:
+    pct = "percent"
+    return {
+        "category": st.column_config.TextColumn("Category", pinned=True),
+        "count": st.column_config.NumberColumn("Examples"),
+        "share": st.column_config.NumberColumn("Share", format=pct),
+        "share_low": st.column_config.NumberColumn("95% low", format=pct),
+        "share_high": st.column_config.NumberColumn("95% high", format=pct),
+        "ceiling": st.column_config.NumberColumn("Ceiling (pts of dev error)", format=pct),
+        "error_if_fixed": st.column_config.NumberColumn("Dev error if fixed", format=pct),
+        "effort": st.column_config.NumberColumn("Effort", format="%.1f"),
+        "priority": st.column_config.NumberColumn(
+            "Priority (ceiling per unit of effort)", format="percent",
+            help="Dev error removed per unit of effort; highest first"),
+    }
+
+
+def efforts_editor(store: Store, project: Project, summary) -> None:  # noqa: ANN001
+    """Effort per category (any unit the team uses: days, weeks); priority = ceiling /
+    effort."""
+    if not store.can_write:
+        return
+    with st.expander("Effort per category (for the priority)"):
+        cats = categories(store, project.id)
+        frame = pd.DataFrame({"id": [c.id for c in cats], "category": [c.name for c in cats],
+                              "effort": [c.effort for c in cats]})
+        edited = st.data_editor(
+            frame, hide_index=True, key="ea_efforts", disabled=["category"],
+            column_order=["category", "effort"],
+            column_config={"category": st.column_config.TextColumn("Category"),
+                           "effort": st.column_config.NumberColumn(
+                               "Effort", min_value=0.01, step=0.5,
+                               help="Any positive unit (days, weeks); empty for unknown")})
+        if st.button("Save efforts", key="ea_efforts_save"):
+            try:
+                store.reviews.set_efforts(project.id, {
+                    int(row["id"]): None if pd.isna(row["effort"]) else float(row["effort"])
+                    for row in edited.to_dict("records")})
+            except StrategyError as exc:
+                st.error(escape(exc))
+            else:
+                flash("Efforts saved.")
+                st.rerun()
+
+
+def export_tags(store: Store, project: Project, sample: ReviewSample) -> None:
+    """The sample's tags as the wide spreadsheet, formula cells neutralized."""
+    cats = [(c.id, c.name) for c in categories(store, project.id)]
+    frame = wide_frame(tags(store, sample.id), cats)
+    widgets.safe_download(frame, f"{project.slug}-tags-{sample.id}.csv",
+                          "Download tags as a spreadsheet (CSV)", key="ea_tags_download")
+
+
+def dev_error_form(store: Store, sample: ReviewSample) -> None:
+    with st.form(f"ea_dev_error_{sample.id}", border=False):
+        text = st.text_input("Dev error behind this review", key=f"ea_dev_error_text_{sample.id}",
+                             placeholder="e.g. 10% or 0.10")
+        if st.form_submit_button("Save dev error"):
+            try:
+                value = widgets.parse_rate_field(text, "dev error")
+                store.reviews.set_dev_error(sample.id, value)
+            except StrategyError as exc:
+                st.error(escape(exc))
+            else:
+                flash("Dev error saved.")
+                st.rerun()
+
+
+# -- mislabeled data -------------------------------------------------------------------
+
+
+def mislabel_section(store: Store, project: Project, sample: ReviewSample,
+                     result: SampleAnalysis, project_samples: Sequence[ReviewSample]) -> None:
+    """The verdict of SPEC 4.5 with its numbers, the reminders, and the label audit."""
+    if sample.kind == "audit":
+        errors = next((s for s in project_samples if s.kind == "errors" and
+                       s.run_key == sample.run_key), None)
+        audit = audit_of(store, sample, errors)
+        if audit is None:
+            st.info("Tag this audit sample in the grid: tick **Incorrectly labeled** on every "
+                    "correctly classified example whose label is wrong, and mark the others "
+                    "reviewed.")
+        else:
+            audit_result(audit)
+        return
+    verdict = result.mislabel
+    if verdict is None:
+        st.info(escape(result.missing or "Review some examples first."))
+    else:
+        text = "Fix labels" if verdict.verdict == "fix_labels" else "Fixing labels is not a " \
+            "priority"
+        box = st.warning if verdict.verdict == "fix_labels" else st.success
+        box(f"**{text}.** {escape(verdict.reasons[0])}", icon=":material/label:")
+        for reason in verdict.reasons[1:]:
+            if reason not in LABEL_FIX_REMINDERS:
+                st.markdown(f"- {escape(reason)}")
+        widgets.record_decision(store, project, "error_analysis", f"{text} ({sample.name})",
+                                {"sample": sample.name, **verdict.as_dict()}, key="ea_labels")
+    st.markdown("**Whatever the verdict**")
+    for reminder in LABEL_FIX_REMINDERS:
+        st.markdown(f"- {escape(reminder)}")
+    audits = [s for s in project_samples if s.kind == "audit" and s.run_key == sample.run_key]
+    if audits:
+        st.caption("Audit samples of this run: " + ", ".join(escape(s.name) for s in audits)
+                   + ". Pick one above to tag it.")
+    elif sample.run_key is not None and store.can_write:
+        draw_audit(store, project, sample)
+
+
+def audit_result(audit: LabelAudit) -> None:
+    st.info(escape(audit.reasons[0]), icon=":material/fact_check:")
+    for reason in audit.reasons[1:]:
+        st.markdown(f"- {escape(reason)}")
+
+
+def draw_audit(store: Store, project: Project, sample: ReviewSample) -> None:
+    """A seeded sample of correctly classified dev examples of the same run."""
+    with st.form(f"ea_audit_{sample.id}", border=False):
+        st.markdown("**Audit correctly classified examples too.** Draw a random sample of "
+                    "dev examples this run got right and tag the wrongly labeled ones.")
+        left, middle, right = st.columns(3)
+        size = left.number_input("Examples", min_value=1, max_value=5000, value=100,
+                                 key=f"ea_audit_size_{sample.id}")
+        seed = middle.number_input("Seed", min_value=0, value=int(sample.seed or 0) + 1,
+                                   key=f"ea_audit_seed_{sample.id}")
+        name = right.text_input("Name", value=f"Audit of {sample.name}"[:80], max_chars=80,
+                                key=f"ea_audit_name_{sample.id}")
+        if st.form_submit_button("Draw audit sample"):
+            try:
+                audit = store.reviews.draw(project.id, sample.run_key, name=name,  # type: ignore[arg-type]
+                                           kind="audit", size=int(size), seed=int(seed))
+            except StrategyError as exc:
+                st.error(escape(exc))
+            else:
+                choose_sample(audit.id)
+                flash(f"Drew {audit.size} correctly classified examples: tag them in the grid.")
+                st.rerun()
+
+
+# -- eyeball / blackbox ----------------------------------------------------------------
+
+
+def eyeball_section(store: Store, sample: ReviewSample) -> None:
+    """Eyeball vs blackbox dev error per run, with the overfit warning (SPEC 4.4)."""
+    if sample.eyeball_n is not None and sample.dev_n:
+        st.caption(f"The eyeball set is the {sample.eyeball_n:,} dev examples up to the last "
+                   f"mistake drawn into this sample (in the seeded random order); the other "
+                   f"{sample.dev_n - sample.eyeball_n:,} dev examples are the blackbox set, "
+                   "used for tuning only.")
+    report = _eyeball(store.path, store.version, sample.id)
+    if report.check is None:
+        st.info(escape(report.missing or ""), icon=":material/visibility:")
+        return
+    check = report.check
+    headline = check.reasons[-1]
+    if check.overfit:
+        st.warning(f"**The eyeball set is overfit.** {escape(headline)}",
+                   icon=":material/warning:")
+    else:
+        st.success(escape(headline), icon=":material/visibility:")
+    for reason in check.reasons[:-1]:
+        st.markdown(f"- {escape(reason)}")
+    if report.runs_skipped:
+        st.caption("Not shown (no blackbox or no eyeball examples): "
+                   + ", ".join(escape(name) for name in report.runs_skipped))
+    left, right = st.columns([3, 2])
+    with left:
+        st.altair_chart(eyeball_chart(check), width="stretch", key="ea_eyeball_chart")
+    with right:
+        st.dataframe(pd.DataFrame([r.as_dict() for r in check.runs]), hide_index=True,
+                     key="ea_eyeball_table", column_order=[
+                         "run", "eyeball_error", "blackbox_error", "gap", "eyeball_n",
+                         "blackbox_n"],
+                     column_config={
+                         "run": st.column_config.TextColumn("Run"),
+                         "eyeball_error": st.column_config.NumberColumn("Eyeball",
+                                                                        format="percent"),
+                         "blackbox_error": st.column_config.NumberColumn("Blackbox",
+                                                                         format="percent"),
+                         "gap": st.column_config.NumberColumn("Gap", format="percent"),
+                         "eyeball_n": st.column_config.NumberColumn("Eyeball n",
+                                                                    format="localized"),
+                         "blackbox_n": st.column_config.NumberColumn("Blackbox n",
+                                                                     format="localized")})
+    if len(check.runs) < 2:
+        st.caption("Upload predictions of more runs (scored on the same dev examples) to "
+                   "follow both errors over time.")
