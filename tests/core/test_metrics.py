@@ -9,18 +9,36 @@ from strategy_core.metrics import (
     Constraint,
     Objective,
     RunMetrics,
+    SelectionDefinition,
+    WeightedRow,
     attribute_weights,
     compare_classifiers,
+    compare_run_f1,
+    compare_slice_averages,
+    compare_weighted,
+    default_direction,
+    describe_weighting,
+    extra_metrics,
     f1,
     is_rate_metric,
     known_metrics,
+    pareto_front,
     parse_constraint,
     parse_objective,
+    parse_weight_map,
+    precision_recall_pairs,
+    run_metrics,
+    select_from_runs,
     select_run,
+    selectable_metrics,
     slice_average,
+    slice_families,
+    slice_rows_from_runs,
+    suggest_definition,
     weighted_error,
 )
 from strategy_core.rates import format_pct
+from strategy_core.runs import Run
 
 # --- F1 ------------------------------------------------------------------------------------
 
@@ -299,6 +317,9 @@ def test_constraint_text_round_trips():
         ("mean_squared_error", False),
         ("rmse", False),
         ("terror_count", False),
+        ("recall", True),
+        ("val_precision", True),
+        ("f1", True),
     ],
     ids=[
         "dev-error",
@@ -311,6 +332,9 @@ def test_constraint_text_round_trips():
         "mse-spelled-out",
         "rmse",
         "word-containing-error-letters",
+        "recall",
+        "precision-with-prefix",
+        "f1",
     ],
 )
 def test_is_rate_metric(metric, is_rate):
@@ -462,3 +486,307 @@ def test_known_metrics_first_seen_order_skips_empty_values():
         RunMetrics("b", {"latency_ms": 80, "model_mb": float("nan")}),
     ]
     assert known_metrics(runs) == ["accuracy", "latency_ms"]
+
+
+# --- the project's runs, the definition and the suggestion ---------------------------------
+
+DEMO_LIKE = [
+    Run(name="resnet50-mobile-5k", dev_error=0.032, metrics={"latency_ms": 46.2}),
+    Run(name="efficientnet-b3-mobile", dev_error=0.029, metrics={"latency_ms": 121.5}),
+    Run(name="cnn-small", dev_error=0.102, metrics={"latency_ms": 8.4}),
+]
+
+
+def test_run_metrics_hold_error_fields_and_extra_metrics():
+    (first, *_) = run_metrics(DEMO_LIKE)
+    assert first.name == "resnet50-mobile-5k"
+    assert first.values["dev_error"] == 0.032 and first.values["latency_ms"] == 46.2
+    assert first.values["train_error"] is None
+    assert selectable_metrics(DEMO_LIKE) == ["dev_error", "latency_ms"]
+    assert extra_metrics(DEMO_LIKE) == ["latency_ms"]
+
+
+@pytest.mark.parametrize(
+    ("metrics", "expected"),
+    [
+        (["dev_error", "latency_ms"], "Optimize dev_error (lower is better) subject to "
+                                      "latency_ms ≤ 100."),
+        (["dev_error", "precision"], "Optimize dev_error (lower is better)."),
+        (["dev_error", "latency_s"], "Optimize dev_error (lower is better) subject to "
+                                     "latency_s ≤ 0.1."),
+        (["accuracy", "p99_latency_ms"], "Optimize accuracy (higher is better) subject to "
+                                         "p99_latency_ms ≤ 100."),
+    ],
+    ids=["demo-dev-error-and-latency", "no-latency-no-threshold", "latency-in-seconds",
+         "no-dev-error-falls-back-to-first-metric"],
+)
+def test_suggest_definition(metrics, expected):
+    assert suggest_definition(metrics).statement() == expected
+
+
+def test_demo_definition_latency_100_makes_the_newest_run_infeasible():
+    definition = suggest_definition(selectable_metrics(DEMO_LIKE))
+    selection = select_from_runs(DEMO_LIKE, definition)
+    assert selection.winner == "resnet50-mobile-5k"
+    assert selection.as_dict()["infeasible"] == [
+        {"name": "efficientnet-b3-mobile", "violations": ["latency_ms<=100"]}]
+    assert "latency_ms is 121.5, needs ≤ 100" in selection.reasons[1]
+    relaxed = SelectionDefinition(definition.objective, (parse_constraint("latency_ms<=200"),))
+    assert select_from_runs(DEMO_LIKE, relaxed).winner == "efficientnet-b3-mobile"
+
+
+@pytest.mark.parametrize(
+    "metric", ["latency", "dev_eror", "n_dev"], ids=["extra-not-recorded", "typo", "size-field"])
+def test_unknown_metric_is_an_input_error(metric):
+    with pytest.raises(InputError, match=f"unknown metric '{metric}'"):
+        select_from_runs(DEMO_LIKE, SelectionDefinition(Objective(metric, "min")))
+
+
+def test_error_field_nobody_recorded_is_known_and_every_run_is_missing():
+    selection = select_from_runs(DEMO_LIKE, SelectionDefinition(Objective("test_error", "min")))
+    assert selection.winner is None
+    assert [name for name, _ in selection.missing] == [r.name for r in DEMO_LIKE]
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"optimize": "dev_error:min", "satisfy": ["latency_ms<=100"]},
+        {"optimize": "accuracy:max", "satisfy": ["latency_ms<=100", "model_mb<=50",
+                                                 "dev_error<=0.05"]},
+        {"optimize": "dev_error:min", "satisfy": []},
+    ],
+    ids=["demo", "several-thresholds", "no-thresholds"],
+)
+def test_definition_round_trips_through_its_setting(setting):
+    definition = SelectionDefinition.from_setting(setting)
+    assert definition.as_setting() == setting
+    assert SelectionDefinition.from_setting({**setting, "saved_by": "Ana"}) == definition
+
+
+@pytest.mark.parametrize("setting", [{}, {"optimize": "dev_error"}, "dev_error:min"],
+                         ids=["empty", "no-direction", "not-a-mapping"])
+def test_definition_from_a_bad_setting_is_an_input_error(setting):
+    with pytest.raises(InputError):
+        SelectionDefinition.from_setting(setting)
+
+
+@pytest.mark.parametrize(
+    ("text", "described", "typed"),
+    [("latency_ms<=100", "latency_ms ≤ 100", "100"),
+     ("dev_error<=5.5%", "dev_error ≤ 5.5%", "5.5%"),
+     ("accuracy>=0.9", "accuracy ≥ 90.0%", "90%"),
+     ("model_mb>=0.125", "model_mb ≥ 0.125", "0.125")],
+    ids=["latency", "rate-in-percent", "accuracy-fraction", "small-number"],
+)
+def test_constraint_as_a_reader_and_a_typist_see_it(text, described, typed):
+    constraint = parse_constraint(text)
+    assert constraint.describe() == described
+    assert constraint.threshold_text() == typed
+    assert parse_constraint(f"{constraint.metric}{constraint.op}{typed}") == constraint
+
+
+@pytest.mark.parametrize(
+    ("metric", "direction"),
+    [("dev_error", "min"), ("latency_ms", "min"), ("accuracy", "max"), ("val_f1", "max"),
+     ("precision", "max"), ("model_mb", "min")],
+    ids=["error", "latency", "accuracy", "f1", "precision", "size"],
+)
+def test_default_direction(metric, direction):
+    assert default_direction(metric) == direction
+
+
+@pytest.mark.parametrize(
+    ("points", "x_dir", "y_dir", "front"),
+    [
+        ([("A", 80, 0.90), ("B", 95, 0.92), ("C", 1500, 0.95), ("D", 100, 0.91)],
+         "min", "max", ["A", "B", "C"]),
+        ([("a", 1, 0.1), ("b", 1, 0.1), ("c", 2, 0.2)], "min", "min", ["a", "b"]),
+        ([], "min", "min", []),
+    ],
+    ids=["spec-accuracy-latency-D-is-dominated", "equal-points-both-kept", "empty"],
+)
+def test_pareto_front(points, x_dir, y_dir, front):
+    assert pareto_front(points, x_dir, y_dir) == front
+
+
+# --- F1 and slices from run metrics ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("metrics", "pairs"),
+    [
+        (["latency_ms", "precision", "recall"], [("precision", "recall")]),
+        (["val_recall", "val_precision", "precision", "recall"],
+         [("precision", "recall"), ("val_precision", "val_recall")]),
+        (["Precision", "Recall"], [("Precision", "Recall")]),
+        (["precision", "val_recall"], []),
+    ],
+    ids=["demo", "plain-pair-first", "capitalised", "no-matching-partner"],
+)
+def test_precision_recall_pairs(metrics, pairs):
+    assert precision_recall_pairs(metrics) == pairs
+
+
+def test_f1_from_runs_spec_example_and_skipped_runs():
+    runs = [RunMetrics("A", {"precision": 0.95, "recall": 0.90}),
+            RunMetrics("B", {"precision": 0.98, "recall": 0.85}),
+            RunMetrics("C", {"precision": 0.99})]
+    result = compare_run_f1(runs)
+    assert result.winner == "A"
+    assert [format_pct(c.f1) for c in result.classifiers] == ["92.4%", "91.0%"]
+    assert result.skipped == (("C", "no recall recorded"),)
+    assert result.verdict.startswith("A wins")
+    assert result.as_dict()["winner"] == "A"
+
+
+def test_f1_from_runs_reads_percent_exports():
+    runs = [RunMetrics("A", {"precision": 95, "recall": 90}),
+            RunMetrics("B", {"precision": 98, "recall": 85})]
+    result = compare_run_f1(runs)
+    assert result.winner == "A"
+    assert result.classifiers[0].f1 == pytest.approx(0.9243243243243243)
+    assert any("percent" in reason for reason in result.reasons)
+
+
+def test_f1_from_runs_with_no_values_has_no_winner():
+    result = compare_run_f1([RunMetrics("X", {})])
+    assert result.winner is None and result.skipped == (("X", "no precision or recall "
+                                                                "recorded"),)
+
+
+@pytest.mark.parametrize(
+    ("metrics", "patterns"),
+    [
+        (["latency_ms", "precision", "recall", "region_us_error", "region_eu_error",
+          "region_asia_error"], ["region_{slice}_error"]),
+        (["acc.us", "acc.eu", "latency_ms"], ["acc.{slice}"]),
+        (["region_us_error", "region_eu_error", "region_us_acc", "region_eu_acc"],
+         ["region_{slice}_acc", "region_{slice}_error", "region_eu_{slice}",
+          "region_us_{slice}"]),
+        (["precision", "recall"], []),
+    ],
+    ids=["demo-regions", "dotted-names", "fixed-measure-first", "single-words-never-a-family"],
+)
+def test_slice_families(metrics, patterns):
+    assert [f.pattern for f in slice_families(metrics)] == patterns
+
+
+def test_slice_family_of_the_demo_and_its_rows():
+    (family,) = slice_families(["region_us_error", "region_eu_error", "region_asia_error"])
+    assert family.slices == (("us", "region_us_error"), ("eu", "region_eu_error"),
+                             ("asia", "region_asia_error"))
+    assert family.higher_is_better is False
+    runs = [RunMetrics("r1", {"region_us_error": 0.03, "region_eu_error": 0.031}),
+            RunMetrics("r2", {})]
+    assert slice_rows_from_runs(runs, family) == [("r1", "us", 0.03), ("r1", "eu", 0.031)]
+
+
+REGIONS = [("A", "US", 0.03), ("A", "China", 0.05), ("A", "India", 0.04),
+           ("B", "US", 0.04), ("B", "China", 0.04), ("B", "India", 0.035)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "higher", "winner", "averages", "incomplete"),
+    [
+        (REGIONS, False, "B", {"A": 0.04, "B": 0.115 / 3}, []),
+        ([(c, s, 1 - v) for c, s, v in REGIONS], True, "B", {"A": 0.96, "B": 1 - 0.115 / 3},
+         []),
+        ([*REGIONS, ("C", "US", 0.01)], False, "B", {"A": 0.04, "B": 0.115 / 3},
+         [("C", ("China", "India"))]),
+        ([("X", "a", 0.1), ("Y", "a", 0.1)], False, "X", {"X": 0.1, "Y": 0.1}, []),
+        ([], False, None, {}, []),
+    ],
+    ids=["error-by-region-lowest-average-wins", "accuracy-highest-average-wins",
+         "classifier-missing-slices-is-not-ranked", "tie-first-listed-wins", "nothing"],
+)
+def test_compare_slice_averages(rows, higher, winner, averages, incomplete):
+    result = compare_slice_averages(rows, higher_is_better=higher, rates=True)
+    assert result.winner == winner
+    assert {name: r.average for name, r in result.classifiers} == pytest.approx(averages)
+    assert list(result.incomplete) == incomplete
+    assert set(result.as_dict()) == {"winner", "slices", "classifiers", "incomplete"}
+    if winner == "B" and not higher:
+        assert "(3.8%)" in result.reasons[0] and "worst slice is US" in result.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [([("A", "US", 0.1), ("A", "US", 0.2)], "two values for slice 'US'"),
+     ([("", "US", 0.1)], "classifier and a slice"),
+     ([("A", "US", float("nan"))], "not a finite number")],
+    ids=["duplicate-slice", "blank-name", "nan-value"],
+)
+def test_compare_slice_averages_rejects(rows, message):
+    with pytest.raises(InputError, match=message):
+        compare_slice_averages(rows)
+
+
+# --- weighted error per run --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("web=10, mobile=1", {"web": 10.0, "mobile": 1.0}), ("", {}),
+     ("cat = 10\nnot_cat=0.5", {"cat": 10.0, "not_cat": 0.5}), ("a=b=2", {"a=b": 2.0})],
+    ids=["commas", "blank", "new-lines-and-spaces", "last-equals-sign-splits"],
+)
+def test_parse_weight_map(text, expected):
+    assert parse_weight_map(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("web", "value=weight"), ("web=-1", "negative"), ("web=1, web=2", "twice"),
+     ("=3", "value=weight"), ("web=lots", "not a number")],
+    ids=["no-equals", "negative", "twice", "no-value", "not-a-number"],
+)
+def test_parse_weight_map_rejects(text, message):
+    with pytest.raises(InputError, match=message):
+        parse_weight_map(text)
+
+
+def test_describe_weighting():
+    assert describe_weighting(None).startswith("the file's weight column")
+    assert describe_weighting("source", {"web": 10}, 1) == "source: web ×10, other values ×1"
+
+
+def test_compare_weighted_the_weights_change_the_pick():
+    # A errs on 1 of 13 examples, a weight-10 one; B errs on 2 weight-1 examples (SPEC 4.3).
+    rows = [WeightedRow("A", 13, 1 / 13, 10 / 22), WeightedRow("B", 13, 2 / 13, 2 / 22)]
+    result = compare_weighted(rows, "source: adult ×10, other values ×1")
+    assert (result.best_weighted, result.best_unweighted) == ("B", "A")
+    assert result.reasons[0].startswith("B has the lowest weighted error, 9.1%")
+    assert any("change the pick" in r for r in result.reasons)
+    assert result.as_dict()["runs"][0] == {"name": "A", "n": 13,
+                                          "unweighted_error": 1 / 13,
+                                          "weighted_error": 10 / 22}
+
+
+@pytest.mark.parametrize(
+    ("rows", "best"),
+    [([WeightedRow("A", 4, 0.25, 0.25), WeightedRow("B", 4, 0.25, 0.25)], "A"),
+     ([WeightedRow("A", 4, 0.25, None), WeightedRow("B", 4, 0.5, 0.5)], "B"),
+     ([WeightedRow("A", 4, 0.25, None)], None)],
+    ids=["tie-first-listed", "run-without-weight-is-skipped", "no-weighted-error-at-all"],
+)
+def test_compare_weighted_edges(rows, best):
+    result = compare_weighted(rows, "w")
+    assert result.best_weighted == best
+    assert result.reasons
+
+
+@pytest.mark.parametrize(("x_dir", "y_dir"), [("min", "min"), ("min", "max"), ("max", "min"),
+                                              ("max", "max")],
+                         ids=["min-min", "min-max", "max-min", "max-max"])
+def test_pareto_front_matches_the_definition_on_a_grid_with_ties(x_dir, y_dir):
+    points = [(f"r{i}", (i * 7) % 5, (i * 3) % 4) for i in range(40)]
+
+    def better_or_equal(a, b, direction):
+        return a <= b if direction == "min" else a >= b
+
+    expected = sorted(
+        (x, y, name) for name, x, y in points
+        if not any(better_or_equal(ox, x, x_dir) and better_or_equal(oy, y, y_dir)
+                   and (ox, oy) != (x, y) for _, ox, oy in points))
+    assert pareto_front(points, x_dir, y_dir) == [name for *_, name in expected]
