@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
 import random
+from dataclasses import dataclass
 
 import pytest
 from scipy.stats import chi2, norm
@@ -12,14 +14,28 @@ from statsmodels.stats.proportion import proportion_confint, proportion_effectsi
 
 from strategy_core.errors import InputError
 from strategy_core.rates import format_pct
+from strategy_core.runs import Run
 from strategy_core.sizing import (
+    EXAMPLE_DEV_SIZE,
+    EXAMPLE_ERROR,
+    EXAMPLE_PLAN,
+    FORMULAS,
+    PlanInputs,
+    calculator_defaults,
     compare_distributions,
+    compare_runs,
     detect_size,
     dev_set_can_separate,
     error_interval,
+    eyeball_advice,
     eyeball_size,
     half_width_curve,
+    half_width_profile,
+    plan_inputs,
     plan_split,
+    runs_by_dev_error,
+    smallest_detectable_difference,
+    source_counts_from_rows,
     split_sizes,
 )
 
@@ -261,11 +277,13 @@ def test_plan_split_spec_web_and_mobile():
         "train_dev": {"web": 2_439, "mobile": 61},
         "dev": {"web": 0, "mobile": 2_500},
         "test": {"web": 0, "mobile": 2_500},
-        "training_pool": {"web": 200_000, "mobile": 5_000},
         "shuffle_target_share": pytest.approx(10_000 / 210_000, abs=1e-15),
-        "shuffle_dev": {"web": 2_381, "mobile": 119},
         "beta": pytest.approx(1 / 40, abs=1e-15),
     }
+    # SPEC: "train 200,000 web + 5,000 mobile" is the training pool the train-dev set is
+    # carved from; a plain shuffle puts about 2,381 of the 2,500 dev examples from web.
+    assert plan.training_pool == {"web": 200_000, "mobile": 5_000}
+    assert plan.shuffle_dev == {"web": 2_381, "mobile": 119}
     assert format_pct(plan.shuffle_target_share) == "4.8%"
     assert any("4.8%" in r and "2,381 of 2,500" in r for r in plan.reasons)
 
@@ -425,3 +443,245 @@ def test_compare_distributions_source_missing_on_one_side_counts_zero():
 def test_compare_distributions_rejects(dev, test):
     with pytest.raises(InputError):
         compare_distributions(dev, test)
+
+
+# --- smallest detectable difference (detect_size solved for Δ) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("error", "delta", "psi"),
+    [(0.05, 0.001, 0.001), (0.10, 0.001, None), (0.032, 0.003, None), (0.032, 0.0028, 0.0148),
+     (0.20, 0.05, 0.30)],
+    ids=["spec-paired-7850", "spec-unpaired-1.4M", "demo-unpaired", "demo-paired",
+         "large-difference"],
+)
+def test_smallest_detectable_difference_inverts_detect_size(error, delta, psi):
+    n = detect_size(error, delta, psi).n
+    smallest = smallest_detectable_difference(error, n, psi)
+    assert smallest is not None
+    # n is rounded up, so n examples detect Δ or a hair less; one example fewer does not
+    # (with Δ = ψ, the largest difference ψ allows, nothing is detectable any more).
+    assert smallest <= delta + 1e-12
+    assert smallest == pytest.approx(delta, rel=2e-3)
+    fewer = smallest_detectable_difference(error, n - 1, psi)
+    assert fewer is None if delta == psi else fewer > smallest
+
+
+@pytest.mark.parametrize(
+    ("error", "n", "psi"),
+    [(0.05, 10, None), (0.05, 100, 0.001), (0.0, 1000, None)],
+    ids=["tiny-set", "rare-disagreement-small-set", "zero-error"],
+)
+def test_smallest_detectable_difference_none_when_nothing_is_detectable(error, n, psi):
+    assert smallest_detectable_difference(error, n, psi) is None
+
+
+# --- half-width profile ----------------------------------------------------------------------
+
+
+def test_half_width_profile_marks_the_dev_set():
+    profile = half_width_profile(0.029, 2_500)
+    sizes = [n for n, _ in profile.points]
+    assert sizes == sorted(sizes) and sizes[0] == 100 and sizes[-1] == 1_000_000
+    assert 2_500 in sizes
+    assert profile.marked_n == 2_500
+    assert profile.marked_half_width == pytest.approx(error_interval(0.029, 2_500).half_width)
+
+
+@pytest.mark.parametrize(
+    ("marked", "low", "high"), [(None, 100, 1_000_000), (40, 40, 1_000_000),
+                                (500_000, 100, 5_000_000), (0, 100, 1_000_000)],
+    ids=["no-dev-set", "tiny-dev-set-extends-left", "huge-dev-set-extends-right",
+         "zero-is-unmarked"],
+)
+def test_half_width_profile_range(marked, low, high):
+    profile = half_width_profile("5%", marked)
+    assert (profile.points[0][0], profile.points[-1][0]) == (low, high)
+    assert (profile.marked_n is None) is (not marked)
+
+
+# --- calculator defaults and the best runs ---------------------------------------------------
+
+
+def demo_like_runs() -> list[Run]:
+    """The demo's last runs (data/demo/runs.csv), oldest first as the store lists them."""
+    return [
+        Run("resnet50-mobile-synth", dev_error=0.043, n_train=207_500, n_train_dev=2_500,
+            n_dev=2_500, n_test=2_500, key=8),
+        Run("resnet50-mobile-5k", dev_error=0.032, n_train=207_500, n_train_dev=2_500,
+            n_dev=2_500, n_test=2_500, key=9),
+        Run("efficientnet-b3-mobile", dev_error=0.029, n_train=207_500, n_train_dev=2_500,
+            n_dev=2_500, n_test=2_500, key=10),
+    ]
+
+
+def test_calculator_defaults_from_the_newest_run():
+    defaults = calculator_defaults(demo_like_runs())
+    assert (defaults.error, defaults.n_dev, defaults.run_name) == (0.029, 2_500,
+                                                                   "efficientnet-b3-mobile")
+    assert defaults.n_dev_known and defaults.n_total == 215_000
+
+
+@pytest.mark.parametrize(
+    ("runs", "error", "n_dev", "name", "known"),
+    [
+        ([], EXAMPLE_ERROR, EXAMPLE_DEV_SIZE, None, False),
+        ([Run("a", n_dev=800)], EXAMPLE_ERROR, 800, None, True),
+        ([Run("a", dev_error=0.1, n_dev=800), Run("b", dev_error=0.08)], 0.08, 800, "b", True),
+        ([Run("a", dev_error=0.1)], 0.1, EXAMPLE_DEV_SIZE, "a", False),
+    ],
+    ids=["empty-project", "sizes-but-no-errors", "newest-lacks-size", "no-size-anywhere"],
+)
+def test_calculator_defaults_fall_back(runs, error, n_dev, name, known):
+    defaults = calculator_defaults(runs)
+    assert (defaults.error, defaults.n_dev, defaults.run_name, defaults.n_dev_known) == (
+        error, n_dev, name, known)
+
+
+def test_runs_by_dev_error_best_first_newer_wins_ties():
+    runs = [Run("old", dev_error=0.05), Run("none"), Run("best", dev_error=0.03),
+            Run("new", dev_error=0.05)]
+    assert [r.name for r in runs_by_dev_error(runs)] == ["best", "new", "old"]
+
+
+# --- can the dev set tell two runs apart? -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    n_common: int
+    disagree: int
+    rate: float | None
+    errors_a: int
+    errors_b: int
+
+
+def test_compare_runs_opening_question_unpaired():
+    """The demo's two best runs, 2.9% vs 3.2% on 2,500 dev examples, without predictions."""
+    _, second, best = demo_like_runs()
+    result = compare_runs(best, second)
+    assert result.basis == "runs"
+    assert result.check.method == "two_proportion"
+    assert result.check.n_needed == detect_size(0.032, 0.003).n
+    assert result.check.can_separate is False
+    assert result.unpaired_needed == result.check.n_needed
+    assert "too small" in result.verdict and "2,500" in result.verdict
+    assert len(result.verdict) <= 300
+
+
+def test_compare_runs_paired_from_predictions():
+    _, second, best = demo_like_runs()
+    counts = Counts(n_common=2_500, disagree=37, rate=37 / 2_500, errors_a=73, errors_b=80)
+    result = compare_runs(best, second, predictions=counts)
+    assert result.basis == "predictions"
+    assert (result.error_a, result.error_b, result.n_dev) == (73 / 2_500, 80 / 2_500, 2_500)
+    assert result.disagreement == pytest.approx(0.0148)
+    assert result.check.method == "mcnemar"
+    assert result.check.n_needed == detect_size(80 / 2_500, 7 / 2_500, 37 / 2_500).n
+    assert result.unpaired_needed == detect_size(80 / 2_500, 7 / 2_500).n
+    assert result.check.n_needed < result.unpaired_needed
+    assert result.check.can_separate is False
+    assert "exactly one of them is wrong on 37" in result.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "can", "method"),
+    [({"disagreement": "0.3%", "n_dev": 50_000}, True, "mcnemar"),
+     ({"n_dev": 60_000}, True, "two_proportion"),
+     ({"disagreement": 0.01}, False, "mcnemar")],
+    ids=["paired-big-set", "unpaired-big-set", "typed-disagreement-small-set"],
+)
+def test_compare_runs_typed_inputs(kwargs, can, method):
+    _, second, best = demo_like_runs()
+    result = compare_runs(best, second, **kwargs)
+    assert result.check.can_separate is can and result.check.method == method
+    assert set(result.as_dict()) >= {"run_a", "run_b", "n_needed", "can_separate", "basis"}
+
+
+@pytest.mark.parametrize(
+    ("run_a", "run_b", "kwargs", "message"),
+    [
+        (Run("a", dev_error=0.1), Run("b", dev_error=0.2), {}, "not known"),
+        (Run("a"), Run("b", dev_error=0.2, n_dev=10), {}, "no dev error"),
+        (Run("a", dev_error=0.1, n_dev=5), Run("b", dev_error=0.2), {"disagreement": "0.01"},
+         "at least the difference"),
+        (Run("a", dev_error=0.1), Run("b", dev_error=0.2), {"n_dev": 0}, "at least 1"),
+    ],
+    ids=["no-dev-size", "no-dev-error", "disagreement-below-gap", "empty-dev-set"],
+)
+def test_compare_runs_rejects(run_a, run_b, kwargs, message):
+    with pytest.raises(InputError, match=message):
+        compare_runs(run_a, run_b, **kwargs)
+
+
+# --- eyeball advice ----------------------------------------------------------------------------
+
+
+def test_eyeball_advice_when_dev_is_smaller_than_the_eyeball_set():
+    advice = eyeball_advice(0.029, 100, 2_500)
+    assert advice is not None and "2,500" in advice and "72 mistakes" in advice
+    assert eyeball_advice(0.05, 100, 2_000) is None
+
+
+# --- the planner's inputs ------------------------------------------------------------------------
+
+
+def test_plan_inputs_round_trip_and_spec_prefill():
+    assert EXAMPLE_PLAN.source_counts() == {"web": 200_000, "mobile": 10_000}
+    assert EXAMPLE_PLAN.target == "mobile"
+    saved = PlanInputs((("web", 60_000), ("crawl", 30_000), ("mobile", 40_000)), "mobile",
+                       dev=5_000, test=None)
+    assert plan_inputs(json.loads(json.dumps(saved.as_setting()))) == saved
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, [], {"sources": "web"}, {"sources": [{"source": "web", "count": 5}], "target": "x"},
+     {"sources": [{"source": "web", "count": -5}], "target": "web"},
+     {"sources": [{"source": "web", "count": 5}], "target": "web", "dev": "ten"}],
+    ids=["nothing", "list", "sources-not-a-list", "target-not-a-source", "negative-count",
+         "bad-dev"],
+)
+def test_plan_inputs_rejects_malformed_settings(value):
+    with pytest.raises(InputError):
+        plan_inputs(value)
+
+
+def test_source_counts_from_rows_reads_an_edited_table():
+    rows = [
+        {"source": " web ", "dev": 900.0, "test": 850},
+        {"source": None, "dev": None, "test": float("nan")},  # the editor's empty new row
+        {"source": "mobile", "dev": 100, "test": None},
+    ]
+    assert source_counts_from_rows(rows, ("dev", "test")) == {
+        "dev": {"web": 900, "mobile": 100}, "test": {"web": 850, "mobile": 0}}
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([{"source": "", "count": 5}], "row 1, column 'source'"),
+        ([{"source": "web", "count": 5}, {"source": "web", "count": 6}], "listed twice"),
+        ([{"source": "web", "count": 2.5}], "row 1, column 'count'"),
+        ([{"source": "web", "count": -1}], "negative"),
+        ([{"source": "x" * 81, "count": 1}], "at most 80"),
+    ],
+    ids=["count-without-name", "repeated-source", "fractional-count", "negative-count",
+         "long-name"],
+)
+def test_source_counts_from_rows_rejects(rows, message):
+    with pytest.raises(InputError, match=message):
+        source_counts_from_rows(rows, ("count",))
+
+
+def test_split_plan_verdict_fits_the_decision_log():
+    plan = plan_split({"web": 200_000, "mobile": 10_000}, "mobile")
+    assert plan.verdict.startswith("Dev 2,500 and test 2,500 only from 'mobile'")
+    assert "β = 0.025" in plan.verdict
+    long = plan_split({"w" * 200: 10_000, "m" * 200: 1_000}, "m" * 200)
+    assert len(long.verdict) <= 300
+
+
+def test_formulas_cover_every_calculator():
+    assert set(FORMULAS) == {"interval", "mcnemar", "two_proportion", "eyeball", "split", "plan",
+                             "chi_square"}

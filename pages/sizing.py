@@ -1,0 +1,51 @@
+"""Dev/test sizing & splits: is the dev set big enough, how precise is an error, how many
+examples to detect a difference, eyeball set, split ratios, and the planner for mismatched
+sources (SPEC 4.6)."""
+
+import streamlit as st
+
+from strategy_core.markdown import escape
+from strategy_core.sizing import calculator_defaults
+from ui import data, session, sizing, sizing_planner
+
+store = session.store()
+project = session.require_project()
+
+st.title("Dev/test sizing & splits")
+st.caption(f"Project **{escape(project.name)}**: is the dev set big enough to tell your "
+           "models apart, and how should the data be split when training data and product "
+           "data differ?")
+
+runs = data.runs(store, project.id)
+defaults = calculator_defaults(runs)
+st.caption(sizing.source_caption(defaults))
+
+tabs = st.tabs(["Tell the best runs apart", "Split planner", "Interval width",
+                "Size to detect a difference", "Eyeball set & split ratios",
+                "Same distribution"])
+
+with tabs[0]:
+    st.subheader("Is the dev set big enough to tell these two runs apart?")
+    sizing.separation(store, project, runs)
+
+with tabs[1]:
+    st.subheader("Split several sources when the product sees only one")
+    plan = sizing_planner.planner(store, project)
+
+with tabs[2]:
+    st.subheader("How precise is an error measured on n examples?")
+    sizing.interval(defaults)
+
+with tabs[3]:
+    st.subheader("How many examples to detect a difference?")
+    sizing.detect(store, project, runs, defaults)
+
+with tabs[4]:
+    st.subheader("How big should the eyeball dev set be?")
+    sizing.eyeball(defaults)
+    st.subheader("How to split N examples from one distribution?")
+    sizing.split_ratios(defaults)
+
+with tabs[5]:
+    st.subheader("Do dev and test come from the same distribution?")
+    sizing_planner.same_distribution(store, project, runs, plan)
