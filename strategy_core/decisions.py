@@ -11,9 +11,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strategy_core.errors import InputError
+
+if TYPE_CHECKING:
+    from strategy_core.store import Store
 
 # Page keys used in the log, with their titles (a decision names the page it came from).
 DECISION_PAGES: dict[str, str] = {
@@ -29,6 +32,14 @@ DECISION_PAGES: dict[str, str] = {
 MAX_VERDICT = 300
 MAX_RATIONALE = 5000
 MAX_AUTHOR = 80
+MAX_SEARCH = 200
+
+# Which decisions a list shows: every one, only those still in force, or only replaced ones.
+DECISION_STATUSES: dict[str, str] = {
+    "all": "All",
+    "active": "Active",
+    "superseded": "Superseded",
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,19 @@ class Decision:
     @property
     def active(self) -> bool:
         return self.superseded_by is None
+
+    @property
+    def status(self) -> str:
+        return "active" if self.active else "superseded"
+
+    def line(self) -> str:
+        """One plain-text line: date, page, verdict, author (escape it before Markdown)."""
+        text = f"{self.decided_at:%Y-%m-%d} · {self.page_title}: {self.verdict}"
+        if self.author:
+            text += f" ({self.author})"
+        if not self.active:
+            text += f" [superseded by #{self.superseded_by}]"
+        return text
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "page": self.page, "verdict": self.verdict,
@@ -73,7 +97,8 @@ def validate_decision(page: str, verdict: str, numbers: Mapping[str, Any] | None
     author = " ".join((author or "").split())
     if len(author) > MAX_AUTHOR:
         raise InputError(f"an author name has at most {MAX_AUTHOR} characters")
-    payload = json.dumps(_finite(numbers or {}), default=str, sort_keys=True)
+    # Key order is kept: the numbers read in the order the page gave them.
+    payload = json.dumps(_finite(numbers or {}), default=str)
     return page, verdict, payload, rationale, author
 
 
@@ -86,3 +111,56 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
     return value
+
+
+def check_status(status: str) -> str:
+    """One of DECISION_STATUSES (all, active, superseded)."""
+    if status not in DECISION_STATUSES:
+        raise InputError(f"unknown decision status '{status}' (use all, active or superseded)")
+    return status
+
+
+def clean_search(text: str | None) -> str:
+    """Search text for the decision log: whitespace collapsed, length capped."""
+    clean = " ".join((text or "").split())
+    if len(clean) > MAX_SEARCH:
+        raise InputError(f"search text has at most {MAX_SEARCH} characters")
+    return clean
+
+
+def numbers_rows(numbers: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """The numbers behind a decision as (name, value) rows; nested names joined by dots."""
+    rows: list[tuple[str, str]] = []
+    for key, value in numbers.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            rows.extend(numbers_rows(value, prefix=f"{name}."))
+        elif isinstance(value, list | tuple):
+            rows.append((name, ", ".join(_number_text(item) for item in value)))
+        else:
+            rows.append((name, _number_text(value)))
+    return rows
+
+
+def _number_text(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    if isinstance(value, Mapping | list | tuple):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def latest_decisions_lines(store: Store, project_id: int, n: int = 3) -> list[str]:
+    """The project's n newest decisions still in force, one plain-text line each.
+
+    For the overview page. The lines hold user text (verdicts, author names): escape them
+    (strategy_core.markdown.escape) before putting them into Markdown.
+    """
+    decisions = store.decisions.list(project_id, status="active", limit=n)
+    return [decision.line() for decision in decisions]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,21 @@ simple mapping from scratch is enough to adjust every layer of a pre-trained net
 without overfitting it, while a few thousand examples are only enough for a new head.
 """
 
+TRANSFER_RATIO_NOTE = (
+    f"Task A needs at least {TRANSFER_RATIO}× task B's data (adjustable): with less, "
+    "pre-training on A teaches B little that B's own data would not. With as much data as "
+    "B or less, transfer does not help at all."
+)
+
+TRANSFER_RETRAIN_NOTE = (
+    f"Below {TRANSFER_RETRAIN_THRESHOLD:,} task-B examples (adjustable) retrain only the "
+    "last layer(s): a few thousand examples are enough to fit a new output layer but would "
+    f"overfit the whole network. From {TRANSFER_RETRAIN_THRESHOLD:,} on, fine-tune every "
+    "layer starting from A's weights: the same amount of data that learns a simple mapping "
+    "from scratch (the low-complexity rule of thumb of the end-to-end guide) can adjust a "
+    "pre-trained network without overfitting it."
+)
+
 TRANSFER_MORE_COMMON = (
     "Both transfer and multi-task learning fit, but transfer learning is used far more "
     "often in practice: start with transfer unless one network must serve every task."
@@ -77,6 +93,70 @@ class GuideVerdict:
 
     def as_dict(self) -> dict:
         return {"verdict": self.verdict, "reasons": list(self.reasons)}
+
+
+VERDICT_LABELS: dict[str, str] = {
+    "end_to_end": "End-to-end",
+    "pipeline": "Pipeline",
+    "uncertain": "Uncertain",
+    "recommended": "Recommended",
+    "not_recommended": "Not recommended",
+}
+"""How each guide verdict reads on a page and in the decision log."""
+
+_VERDICT_PHRASES: dict[str, str] = {
+    "recommended": "{what} is recommended",
+    "not_recommended": "{what} is not recommended",
+    "uncertain": "{what} may or may not help",
+}
+
+RETRAIN_LABELS: dict[str, str] = {
+    "last_layers": "retrain only the last layer(s)",
+    "all_layers": "fine-tune all layers",
+}
+
+
+@dataclass(frozen=True)
+class EndToEndVerdict(GuideVerdict):
+    """The end-to-end verdict with the numbers behind it (SPEC 4.7)."""
+
+    examples: int
+    complexity: str
+    needed: int
+    thresholds: Mapping[str, int]
+    subtask_data: bool
+    hand_designed_useful: bool | None
+
+    @property
+    def headline(self) -> str:
+        """One sentence: the verdict and the comparison behind it."""
+        have = f"{self.examples:,} labeled (x, y) examples"
+        need = f"the {self.needed:,} a {self.complexity}-complexity mapping needs"
+        if self.verdict == "end_to_end":
+            return f"Go end-to-end: {have} reach {need}."
+        if self.verdict == "pipeline":
+            return f"Build a pipeline: {have} fall short of {need}."
+        return (
+            f"Uncertain: {have} fall short of {need}, and there is nothing to build a "
+            "pipeline from; more data is needed either way."
+        )
+
+    def inputs(self) -> dict[str, Any]:
+        """The answers that produced this verdict (kept with a recorded decision)."""
+        return {
+            "examples": self.examples,
+            "complexity": self.complexity,
+            "subtask_data": self.subtask_data,
+            "hand_designed_useful": self.hand_designed_useful,
+            "thresholds": dict(self.thresholds),
+        }
+
+
+def _times(ratio: float | None) -> str:
+    """3.6 -> '3.6×', 3600 -> '3,600×'."""
+    if ratio is None:
+        return "–"
+    return f"{ratio:,.0f}×" if ratio >= 10 else f"{ratio:,.1f}×"
 
 
 def _count(value: object, what: str) -> int:
@@ -122,7 +202,7 @@ def end_to_end_verdict(
     subtask_data: bool,
     hand_designed_useful: bool | None = None,
     thresholds: Mapping[str, int] = END_TO_END_THRESHOLDS,
-) -> GuideVerdict:
+) -> EndToEndVerdict:
     """End-to-end, pipeline or uncertain (SPEC 4.7).
 
     ``end_to_end`` when the labeled (x, y) examples reach ``thresholds[complexity]``;
@@ -145,6 +225,22 @@ def end_to_end_verdict(
             hand_designed_useful, "whether useful hand-designed components exist"
         )
 
+    clean = {
+        name: _count(value, f"the example threshold for {name} complexity")
+        for name, value in thresholds.items()
+        if name in COMPLEXITIES
+    }
+    verdict, reasons = _end_to_end_reasons(examples, level, needed, subtask_data,
+                                           hand_designed_useful)
+    return EndToEndVerdict(
+        verdict, tuple(reasons), examples, level, needed, clean, subtask_data,
+        hand_designed_useful,
+    )
+
+
+def _end_to_end_reasons(
+    examples: int, level: str, needed: int, subtask_data: bool, hand_designed_useful: bool | None
+) -> tuple[str, list[str]]:
     reasons = [
         "Key question: is there enough (x, y) data to learn a function as complex as x → y?",
         f"You have {examples:,} labeled (x, y) examples; a {level}-complexity mapping needs "
@@ -160,7 +256,7 @@ def end_to_end_verdict(
                 "Sub-task data or hand-designed components can still help (as extra inputs "
                 "or for pre-training), but the system no longer depends on them."
             )
-        return GuideVerdict("end_to_end", tuple(reasons))
+        return "end_to_end", reasons
 
     reasons.append(
         "That is not enough to learn x → y directly, so an end-to-end model would likely "
@@ -180,7 +276,7 @@ def end_to_end_verdict(
         reasons.append(
             f"Revisit the choice once you have about {needed:,} labeled (x, y) examples."
         )
-        return GuideVerdict("pipeline", tuple(reasons))
+        return "pipeline", reasons
 
     reasons.append(
         "There is no sub-task data or useful hand-designed component to build a pipeline "
@@ -191,7 +287,7 @@ def end_to_end_verdict(
             "Check whether a useful hand-designed component exists: if one does, a pipeline "
             "becomes the better choice."
         )
-    return GuideVerdict("uncertain", tuple(reasons))
+    return "uncertain", reasons
 
 
 END_TO_END_PRESETS: dict[str, dict[str, Any]] = {
@@ -289,6 +385,17 @@ class BlameTally:
             "focus": self.focus,
             "reasons": list(self.reasons),
         }
+
+    @property
+    def headline(self) -> str:
+        """One sentence: the component blamed most, or that nothing is attributed yet."""
+        if self.focus is None:
+            return "No reviewed error is attributed to a component yet."
+        top = next(c for c in self.components if c.name == self.focus)
+        return (
+            f"Work on {self.focus}: it is blamed for {top.count} of {self.total} reviewed "
+            f"errors ({format_pct(top.share)})."
+        )
 
 
 def _pipeline(components: Sequence[str]) -> list[str]:
@@ -425,6 +532,21 @@ class PipelineCheck:
             "reasons": list(self.reasons),
         }
 
+    @property
+    def headline(self) -> str:
+        """One sentence: flawed design, the component to work on, or a sound pipeline."""
+        if self.flawed_pipeline:
+            return (
+                "Flawed pipeline design: every component is near human level but the whole "
+                f"system is {format_points(self.system_gap)} above it."
+            )
+        if self.focus is not None:
+            lead = next(c for c in self.components if c.name == self.focus)
+            return (
+                f"Work on {self.focus}: {format_points(lead.gap)} above its human level."
+            )
+        return "The pipeline is sound: every component and the system are near human level."
+
 
 PIPELINE_MARGIN = 0.005
 """A component is near human level when its error is at most 0.5 points above it.
@@ -512,6 +634,190 @@ def pipeline_check(
     )
 
 
+PIPELINE_SETTING = "guides.pipeline"
+"""The project setting that holds the pipeline analysis (store.projects.setting)."""
+
+MAX_COMPONENTS = 12
+MAX_COMPONENT_NAME = 60
+
+
+def pipeline_components(text: str) -> tuple[str, ...]:
+    """The pipeline's components from text, one per line, in pipeline order (SPEC 4.7).
+
+    Blank lines are skipped; no names at all gives an empty tuple (nothing defined yet).
+    """
+    names = [line.strip() for line in str(text or "").splitlines() if line.strip()]
+    if len(names) > MAX_COMPONENTS:
+        raise InputError(f"a pipeline has at most {MAX_COMPONENTS} components")
+    for name in names:
+        if len(name) > MAX_COMPONENT_NAME:
+            raise InputError(
+                f"component name '{name[:20]}…' is longer than {MAX_COMPONENT_NAME} characters"
+            )
+    return tuple(_pipeline(names)) if names else ()
+
+
+@dataclass(frozen=True)
+class PipelineAnalysis:
+    """A project's pipeline and its error analysis by parts, as kept in its settings.
+
+    Blame comes from ``counts`` (a count per component) unless ``sample_id`` names a
+    review sample, then from ``example_blame`` (example id → component). ``levels`` holds
+    each component's (error, human-level error); None where not entered yet.
+    """
+
+    components: tuple[str, ...]
+    counts: Mapping[str, int]
+    sample_id: int | None
+    example_blame: Mapping[str, str]
+    levels: Mapping[str, tuple[float | None, float | None]]
+    system_error: float | None
+    system_human_error: float | None
+    margin: float
+
+    @property
+    def per_example(self) -> bool:
+        return self.sample_id is not None
+
+    def tally(self) -> BlameTally:
+        """The blame tally (SPEC 4.7) from the counts or the per-example attributions."""
+        if self.per_example:
+            return blame_tally(self.components, list(self.example_blame.values()))
+        return blame_tally(self.components, self.counts)
+
+    def check(self) -> PipelineCheck | None:
+        """The flawed-pipeline check, or None until every error and human level is entered."""
+        if self.system_error is None or self.system_human_error is None:
+            return None
+        levels = []
+        for name in self.components:
+            error, human = self.levels.get(name, (None, None))
+            if error is None or human is None:
+                return None
+            levels.append(ComponentLevel(name, error, human))
+        return pipeline_check(levels, self.system_error, self.system_human_error, self.margin)
+
+    def as_dict(self) -> dict:
+        return {
+            "components": list(self.components),
+            "counts": dict(self.counts),
+            "sample_id": self.sample_id,
+            "example_blame": dict(self.example_blame),
+            "levels": {name: list(pair) for name, pair in self.levels.items()},
+            "system_error": self.system_error,
+            "system_human_error": self.system_human_error,
+            "margin": self.margin,
+        }
+
+
+def _optional_rate(value: object, what: str) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return parse_rate(value, what=what)  # type: ignore[arg-type]
+
+
+def pipeline_analysis(
+    components: Sequence[str],
+    counts: Mapping[str, int] | None = None,
+    sample_id: int | None = None,
+    example_blame: Mapping[str, str | None] | None = None,
+    levels: Mapping[str, tuple[object, object]] | None = None,
+    system_error: object = None,
+    system_human_error: object = None,
+    margin: object = PIPELINE_MARGIN,
+) -> PipelineAnalysis:
+    """Check and build a pipeline analysis (SPEC 4.7); raises InputError naming the problem.
+
+    Counts, attributions and levels must name components of the pipeline; an example
+    without a blamed component is left out. Rates are fractions or '8%' text.
+    """
+    names = _pipeline(components)
+    clean_counts = {}
+    for raw_name, raw_count in (counts or {}).items():
+        name = _name(raw_name, "a component name")
+        if name not in names:
+            raise InputError(f"'{name}' is not a component of the pipeline")
+        clean_counts[name] = _count(raw_count, f"the blame count of component '{name}'")
+    if sample_id is not None and (isinstance(sample_id, bool) or not isinstance(sample_id, int)):
+        raise InputError(f"a review sample id must be a whole number, got {sample_id!r}")
+    blame = {}
+    for example_id, raw_name in (example_blame or {}).items():
+        if raw_name is None or (isinstance(raw_name, str) and not raw_name.strip()):
+            continue
+        name = _name(raw_name, f"the component blamed for example {example_id}")
+        if name not in names:
+            raise InputError(f"example {example_id} blames '{name}', which is not a component")
+        blame[str(example_id)] = name
+    clean_levels = {}
+    for raw_name, (error, human) in (levels or {}).items():
+        name = _name(raw_name, "a component name")
+        if name not in names:
+            raise InputError(f"'{name}' is not a component of the pipeline")
+        clean_levels[name] = (
+            _optional_rate(error, f"the error of component '{name}'"),
+            _optional_rate(human, f"the human-level error of component '{name}'"),
+        )
+    return PipelineAnalysis(
+        components=tuple(names),
+        counts=clean_counts,
+        sample_id=sample_id,
+        example_blame=blame,
+        levels=clean_levels,
+        system_error=_optional_rate(system_error, "the system's error"),
+        system_human_error=_optional_rate(
+            system_human_error, "the system's human-level error"
+        ),
+        margin=parse_rate(margin, what="margin"),  # type: ignore[arg-type]
+    )
+
+
+def stored_pipeline_analysis(raw: object) -> PipelineAnalysis | None:
+    """A saved analysis (PipelineAnalysis.as_dict) read back; None when absent or unusable.
+
+    Settings outlive code and hand edits: what no longer fits is dropped piece by piece
+    rather than failing the page.
+    """
+    if not isinstance(raw, Mapping):
+        return None
+    try:
+        components = pipeline_components("\n".join(str(c) for c in raw.get("components", [])))
+    except InputError:
+        return None
+    if not components:
+        return None
+    pieces: dict[str, Any] = {}
+    known = set(components)
+    counts = raw.get("counts")
+    if isinstance(counts, Mapping):
+        pieces["counts"] = {k: v for k, v in counts.items() if k in known}
+    sample_id = raw.get("sample_id")
+    if isinstance(sample_id, int) and not isinstance(sample_id, bool):
+        pieces["sample_id"] = sample_id
+    blame = raw.get("example_blame")
+    if isinstance(blame, Mapping):
+        pieces["example_blame"] = {k: v for k, v in blame.items() if v in known}
+    levels = raw.get("levels")
+    if isinstance(levels, Mapping):
+        pieces["levels"] = {
+            k: tuple(v) for k, v in levels.items()
+            if k in known and isinstance(v, list | tuple) and len(v) == 2
+        }
+    for key in ("system_error", "system_human_error", "margin"):
+        if raw.get(key) is not None:
+            pieces[key] = raw[key]
+    for drop in ("levels", "counts", "example_blame", "margin", "system_error",
+                 "system_human_error", None):
+        try:
+            return pipeline_analysis(components, **pieces)
+        except InputError:
+            if drop is None:
+                break
+            pieces.pop(drop, None)
+    return pipeline_analysis(components)
+
+
 # --- Transfer and multi-task learning (SPEC 4.8) ---------------------------------------
 
 
@@ -523,9 +829,38 @@ class TransferVerdict:
     reasons: tuple[str, ...]
     retrain: str | None  # "last_layers" | "all_layers" | None when not recommended
     data_ratio: float | None  # source / target examples
+    source_examples: int = 0
+    target_examples: int = 0
+    same_input: bool = True
+    low_level_helpful: str = "unsure"
+    ratio: float = TRANSFER_RATIO
+    retrain_threshold: int = TRANSFER_RETRAIN_THRESHOLD
 
     def as_dict(self) -> dict:
         return {"verdict": self.verdict, "reasons": list(self.reasons), "retrain": self.retrain}
+
+    @property
+    def headline(self) -> str:
+        """One sentence: the verdict, the data ratio and how much to retrain."""
+        text = (
+            f"{_VERDICT_PHRASES[self.verdict].format(what='Transfer learning')}: task A has "
+            f"{self.source_examples:,} examples, {_times(self.data_ratio)} task B's "
+            f"{self.target_examples:,}"
+        )
+        if self.retrain is not None:
+            text += f"; {RETRAIN_LABELS[self.retrain]}"
+        return text + "."
+
+    def inputs(self) -> dict[str, Any]:
+        """The answers that produced this verdict (kept with a recorded decision)."""
+        return {
+            "source_examples": self.source_examples,
+            "target_examples": self.target_examples,
+            "same_input": self.same_input,
+            "low_level_helpful": self.low_level_helpful,
+            "ratio": self.ratio,
+            "retrain_threshold": self.retrain_threshold,
+        }
 
 
 def transfer_verdict(
@@ -613,7 +948,10 @@ def transfer_verdict(
                 f"B has {target:,} examples (at least {threshold:,}): fine-tune all layers, "
                 "starting from A's weights."
             )
-    return TransferVerdict(verdict, tuple(reasons), retrain, data_ratio)
+    return TransferVerdict(
+        verdict, tuple(reasons), retrain, data_ratio, source, target, same_input, helpful,
+        float(ratio), threshold,
+    )
 
 
 TRANSFER_PRESETS: dict[str, dict[str, Any]] = {
@@ -646,9 +984,61 @@ TRANSFER_PRESETS: dict[str, dict[str, Any]] = {
 }
 
 
+@dataclass(frozen=True)
+class TaskData:
+    """One task's labeled examples next to what all the other tasks have together."""
+
+    name: str
+    examples: int
+    others: int
+    share: float
+    dominant: bool
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "examples": self.examples,
+            "others": self.others,
+            "share": self.share,
+            "dominant": self.dominant,
+        }
+
+
+@dataclass(frozen=True)
+class MultitaskVerdict(GuideVerdict):
+    """The multi-task verdict with the data per task behind it (SPEC 4.8)."""
+
+    tasks: tuple[TaskData, ...]
+    shared_low_level: str
+    big_network: str
+
+    @property
+    def headline(self) -> str:
+        """One sentence: the verdict and the data balance behind it."""
+        total = sum(task.examples for task in self.tasks)
+        dominant = [task for task in self.tasks if task.dominant]
+        balance = (
+            f"{dominant[0].name} has more data than all other tasks together"
+            if dominant
+            else "the data per task is similar"
+        )
+        return (
+            f"{_VERDICT_PHRASES[self.verdict].format(what='Multi-task learning')}: "
+            f"{len(self.tasks)} tasks with {total:,} labeled examples in all; {balance}."
+        )
+
+    def inputs(self) -> dict[str, Any]:
+        """The answers that produced this verdict (kept with a recorded decision)."""
+        return {
+            "tasks": {task.name: task.examples for task in self.tasks},
+            "shared_low_level": self.shared_low_level,
+            "big_network": self.big_network,
+        }
+
+
 def multitask_verdict(
     tasks: Mapping[str, int], shared_low_level: str, big_network: str
-) -> GuideVerdict:
+) -> MultitaskVerdict:
     """Multi-task learning: recommended, not recommended or uncertain (SPEC 4.8).
 
     ``recommended`` when the tasks share low-level features (``yes``), a network big
@@ -716,7 +1106,11 @@ def multitask_verdict(
         reasons.append(
             "Compare one multi-task network with separate networks on each task's dev set."
         )
-    return GuideVerdict(verdict, tuple(reasons))
+    data = tuple(
+        TaskData(name, count, total - count, count / total, name in dominant)
+        for name, count in counts.items()
+    )
+    return MultitaskVerdict(verdict, tuple(reasons), data, shared, big)
 
 
 MULTITASK_PRESETS: dict[str, dict[str, Any]] = {
@@ -751,7 +1145,7 @@ MULTITASK_PRESETS: dict[str, dict[str, Any]] = {
 }
 
 
-def both_fit_note(transfer: TransferVerdict, multitask: GuideVerdict) -> str | None:
+def both_fit_note(transfer: TransferVerdict, multitask: MultitaskVerdict) -> str | None:
     """The note that transfer is used far more often, when both guides recommend (SPEC 4.8)."""
     if transfer.verdict == "recommended" and multitask.verdict == "recommended":
         return TRANSFER_MORE_COMMON
@@ -850,3 +1244,48 @@ def label_coverage(
             "nothing to the loss."
         )
     return LabelCoverage(tuple(coverage), examples, unlabeled, tuple(reasons))
+
+
+MISSING_LABEL_MARKS = frozenset({"", "?", "-", "na", "n/a", "nan", "null", "none"})
+"""Cells of a label matrix that mean "no label for this task" (case-insensitive)."""
+
+_ID_TOKENS = frozenset(
+    {"id", "uid", "uuid", "guid", "idx", "index", "row", "example", "sample", "image",
+     "img", "photo", "picture", "file", "filename", "path", "url", "uri", "name", "split",
+     "source", "key"}
+)
+
+
+def read_label_matrix(payload: bytes) -> pd.DataFrame:
+    """A label matrix CSV (one row per example, one column per task) as text cells.
+
+    The cells listed in MISSING_LABEL_MARKS become missing (None). Rejects, naming the row,
+    what ``run_csv.read_table`` rejects: empty, binary, non-UTF-8, broken or ragged files.
+    """
+    from strategy_core.run_csv import read_table  # the one CSV reader of the product
+
+    try:
+        table = read_table(payload)
+    except InputError as exc:
+        if exc.problem == "the file has a header but no runs":
+            raise InputError("the label matrix has a header but no examples") from None
+        raise
+    frame = pd.DataFrame(list(table.rows), columns=list(table.headers), dtype=object)
+    for column in frame.columns:
+        cells = frame[column].astype("string").str.strip().str.casefold()
+        frame[column] = frame[column].where(~cells.isin(MISSING_LABEL_MARKS), None)
+    return frame
+
+
+def default_task_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of a label matrix that look like tasks: not ids, file names or paths."""
+    tasks = []
+    for column in frame.columns:
+        words = {w for w in re.split(r"[^a-z0-9]+", str(column).casefold()) if w}
+        if words & _ID_TOKENS:
+            continue
+        values = frame[column]
+        if len(frame) >= 10 and values.notna().all() and values.nunique() == len(frame):
+            continue  # every example has its own value: an identifier, not a label
+        tasks.append(str(column))
+    return tasks

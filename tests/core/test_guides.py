@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -14,15 +15,24 @@ from strategy_core.guides import (
     END_TO_END_THRESHOLDS,
     MISSING_LABELS_SKIPPED,
     MULTITASK_PRESETS,
+    PIPELINE_SETTING,
     TRANSFER_MORE_COMMON,
     TRANSFER_PRESETS,
+    TRANSFER_RATIO_NOTE,
+    TRANSFER_RETRAIN_NOTE,
+    TRANSFER_RETRAIN_THRESHOLD,
     ComponentLevel,
     blame_tally,
     both_fit_note,
+    default_task_columns,
     end_to_end_verdict,
     label_coverage,
     multitask_verdict,
+    pipeline_analysis,
     pipeline_check,
+    pipeline_components,
+    read_label_matrix,
+    stored_pipeline_analysis,
     transfer_verdict,
 )
 
@@ -513,3 +523,259 @@ def test_a_task_without_labels_is_pointed_out():
 def test_bad_label_matrix(matrix, tasks):
     with pytest.raises(InputError):
         label_coverage(matrix, tasks)
+
+
+# --- Results carry their numbers and a one-sentence headline ----------------------------
+
+
+HEADLINES = {
+    "machine_translation": "Go end-to-end: 5,000,000 labeled (x, y) examples reach the "
+    "1,000,000 a high-complexity mapping needs.",
+    "face_recognition_turnstile": "Build a pipeline: 10,000 labeled (x, y) examples fall short "
+    "of the 1,000,000 a high-complexity mapping needs.",
+    "child_age_hand_xray": "Build a pipeline: 2,000 labeled (x, y) examples fall short of the "
+    "1,000,000 a high-complexity mapping needs.",
+    "speech_recognition": "Go end-to-end: 3,000,000 labeled (x, y) examples reach the "
+    "1,000,000 a high-complexity mapping needs.",
+}
+
+
+@pytest.mark.parametrize(("preset", "headline"), HEADLINES.items(), ids=list(HEADLINES))
+def test_end_to_end_reference_headlines_and_inputs(preset, headline):
+    inputs = END_TO_END_PRESETS[preset]["inputs"]
+    result = end_to_end_verdict(**inputs)
+    assert result.headline == headline
+    assert result.needed == 1_000_000
+    assert result.inputs() == {**inputs, "thresholds": END_TO_END_THRESHOLDS}
+
+
+def test_uncertain_headline_says_more_data_is_needed():
+    result = end_to_end_verdict(500, "low", False, False)
+    assert result.headline.startswith("Uncertain: 500 labeled (x, y) examples fall short of "
+                                      "the 10,000 a low-complexity mapping needs")
+    assert "more data is needed either way" in result.headline
+
+
+def test_end_to_end_keeps_the_thresholds_it_used():
+    own = {"low": 1_000, "medium": 5_000, "high": 50_000}
+    result = end_to_end_verdict(60_000, "high", False, thresholds=own)
+    assert (result.verdict, result.needed, dict(result.thresholds)) == ("end_to_end", 50_000, own)
+
+
+@pytest.mark.parametrize(
+    ("preset", "headline"),
+    [
+        ("image_to_radiology", "Transfer learning is recommended: task A has 1,000,000 "
+         "examples, 10,000× task B's 100; retrain only the last layer(s)."),
+        ("speech_to_wake_word", "Transfer learning is recommended: task A has 3,600,000 "
+         "examples, 3,600× task B's 1,000; retrain only the last layer(s)."),
+    ],
+    ids=["image_to_radiology", "speech_to_wake_word"],
+)
+def test_transfer_reference_headlines(preset, headline):
+    inputs = TRANSFER_PRESETS[preset]["inputs"]
+    result = transfer_verdict(**inputs)
+    assert result.headline == headline
+    assert result.inputs() == {**inputs, "ratio": 10.0, "retrain_threshold": 10_000}
+
+
+def test_transfer_headline_when_not_recommended_has_no_retrain_advice():
+    result = transfer_verdict(500, 1_000, True, "yes")
+    assert result.headline == ("Transfer learning is not recommended: task A has 500 "
+                               "examples, 0.5× task B's 1,000.")
+
+
+def test_multitask_reference_data_per_task():
+    result = multitask_verdict(**MULTITASK_PRESETS["one_dominant_task"]["inputs"])
+    data = {task.name: (task.examples, task.others, task.dominant) for task in result.tasks}
+    assert data == {
+        "main task": (1_000_000, 3_000, True),
+        "task B": (1_000, 1_002_000, False),
+        "task C": (1_000, 1_002_000, False),
+        "task D": (1_000, 1_002_000, False),
+    }
+    assert sum(task.share for task in result.tasks) == pytest.approx(1.0)
+    assert result.headline == ("Multi-task learning may or may not help: 4 tasks with "
+                               "1,003,000 labeled examples in all; main task has more data "
+                               "than all other tasks together.")
+    similar = multitask_verdict(**MULTITASK_PRESETS["driving_scene_detectors"]["inputs"])
+    assert not any(task.dominant for task in similar.tasks)
+    assert similar.headline.startswith("Multi-task learning is recommended: 4 tasks with "
+                                       "97,000 labeled examples")
+    assert similar.inputs() == MULTITASK_PRESETS["driving_scene_detectors"]["inputs"]
+
+
+def test_the_adjustable_thresholds_are_explained_with_their_defaults():
+    assert "10×" in TRANSFER_RATIO_NOTE and "(adjustable)" in TRANSFER_RATIO_NOTE
+    assert "10,000" in TRANSFER_RETRAIN_NOTE and "last layer" in TRANSFER_RETRAIN_NOTE
+    assert TRANSFER_RETRAIN_THRESHOLD == 10_000
+
+
+# --- The saved pipeline analysis (error analysis by parts, SPEC 4.7) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "components"),
+    [
+        ("detect face\ncrop\nidentify", ("detect face", "crop", "identify")),
+        ("  detect face \n\n identify\n", ("detect face", "identify")),
+        ("", ()),
+        ("\n  \n", ()),
+    ],
+    ids=["one_per_line", "blank_lines_and_spaces", "empty", "only_blank_lines"],
+)
+def test_pipeline_components_from_text(text, components):
+    assert pipeline_components(text) == components
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [("a\nb\na", "twice"), ("\n".join(f"step {i}" for i in range(13)), "at most 12"),
+     ("x" * 61, "longer than 60")],
+    ids=["listed_twice", "too_many", "name_too_long"],
+)
+def test_bad_pipeline_components(text, named):
+    with pytest.raises(InputError, match=named):
+        pipeline_components(text)
+
+
+FACE_LEVELS = {"detect face": ("1%", "0.8%"), "crop": ("0.6%", "0.5%"),
+               "identify": ("2.1%", "1.8%")}
+
+
+def test_pipeline_analysis_counts_tally_and_flawed_flag():
+    analysis = pipeline_analysis(FACE_PIPELINE, {"detect face": 23, "crop": 9, "identify": 68},
+                                 levels=FACE_LEVELS, system_error="9%",
+                                 system_human_error="1%")
+    tally = analysis.tally()
+    assert [(c.name, c.count) for c in tally.components] == [
+        ("detect face", 23), ("crop", 9), ("identify", 68)]
+    assert tally.focus == "identify"
+    assert tally.headline == ("Work on identify: it is blamed for 68 of 100 reviewed errors "
+                              "(68.0%).")
+    check = analysis.check()
+    assert check is not None and check.flawed_pipeline
+    assert check.system_gap == pytest.approx(0.08)
+    assert check.headline.startswith("Flawed pipeline design")
+
+
+def test_pipeline_analysis_per_example_of_a_review_sample():
+    blame = {"img-1": "identify", "img-2": "crop", "img-3": "identify", "img-4": None,
+             "img-5": " "}
+    analysis = pipeline_analysis(FACE_PIPELINE, {"crop": 50}, sample_id=7,
+                                 example_blame=blame)
+    assert analysis.per_example
+    assert dict(analysis.example_blame) == {"img-1": "identify", "img-2": "crop",
+                                            "img-3": "identify"}
+    tally = analysis.tally()  # the sample's examples count, not the counts
+    assert (tally.total, tally.focus) == (3, "identify")
+    assert analysis.check() is None  # no levels entered yet
+
+
+def test_pipeline_check_waits_for_every_level():
+    levels = dict(FACE_LEVELS)
+    levels["crop"] = ("0.6%", None)
+    analysis = pipeline_analysis(FACE_PIPELINE, levels=levels, system_error="9%",
+                                 system_human_error="1%")
+    assert analysis.check() is None
+    sound = pipeline_analysis(FACE_PIPELINE, levels=FACE_LEVELS, system_error="2%",
+                              system_human_error="1.8%")
+    assert sound.check().headline.startswith("The pipeline is sound")
+    behind = pipeline_analysis(FACE_PIPELINE, levels={**FACE_LEVELS, "crop": ("3%", "0.5%")},
+                               system_error="9%", system_human_error="1%")
+    assert behind.check().headline == "Work on crop: 2.5 pts above its human level."
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"counts": {"lighting": 2}}, "lighting"),
+        ({"counts": {"crop": -2}}, "crop"),
+        ({"example_blame": {"img-1": "lighting"}}, "img-1"),
+        ({"levels": {"crop": ("7", "1%")}}, "ambiguous"),
+        ({"levels": {"lighting": ("1%", "1%")}}, "lighting"),
+        ({"system_error": "150%"}, "between"),
+        ({"sample_id": "seven"}, "sample id"),
+    ],
+    ids=["unknown_component_count", "negative_count", "unknown_component_blamed",
+         "ambiguous_bare_number", "levels_of_unknown_component", "rate_above_100pct",
+         "sample_id_not_a_number"],
+)
+def test_bad_pipeline_analysis(kwargs, named):
+    with pytest.raises(InputError, match=named):
+        pipeline_analysis(FACE_PIPELINE, **kwargs)
+
+
+def test_pipeline_analysis_round_trips_through_its_setting():
+    analysis = pipeline_analysis(FACE_PIPELINE, {"crop": 3}, 4, {"img-9": "crop"},
+                                 FACE_LEVELS, "9%", "1%", "1%")
+    stored = json.loads(json.dumps(analysis.as_dict()))  # as the project setting keeps it
+    assert stored_pipeline_analysis(stored) == analysis
+    assert PIPELINE_SETTING == "guides.pipeline"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, None),
+        ("not a mapping", None),
+        ({"components": []}, None),
+        ({"components": ["a", "a"]}, None),
+        ({"components": ["a", "b"], "counts": {"a": 2, "gone": 5}}, {"a": 2}),
+        ({"components": ["a", "b"], "counts": {"a": -2}}, {}),
+        ({"components": ["a", "b"], "counts": {"a": 2}, "levels": {"a": ["900", "1%"]}},
+         {"a": 2}),
+    ],
+    ids=["absent", "not_a_mapping", "no_components", "duplicate_components",
+         "count_of_a_removed_component_dropped", "bad_count_dropped",
+         "bad_level_dropped_counts_kept"],
+)
+def test_stored_pipeline_analysis_drops_what_no_longer_fits(raw, expected):
+    analysis = stored_pipeline_analysis(raw)
+    if expected is None:
+        assert analysis is None
+    else:
+        assert dict(analysis.counts) == expected
+        assert analysis.components == tuple(raw["components"])
+
+
+# --- Reading a label matrix (SPEC 4.8) --------------------------------------------------
+
+
+def test_read_label_matrix_marks_missing_labels(samples):
+    matrix = read_label_matrix(b"image,car,stop sign\na.png,1,?\nb.png,,0\nc.png,NA,null\n")
+    assert list(matrix.columns) == ["image", "car", "stop sign"]
+    assert default_task_columns(matrix) == ["car", "stop sign"]
+    result = label_coverage(matrix, default_task_columns(matrix))
+    assert _coverage(result) == {"car": (1, 2, 1 / 3), "stop sign": (1, 2, 1 / 3)}
+    assert result.unlabeled_examples == 1
+    sample = read_label_matrix((samples / "multitask_labels.csv").read_bytes())
+    tasks = default_task_columns(sample)
+    assert tasks == ["pedestrian", "car", "stop sign", "traffic light"]
+    coverage = label_coverage(sample, tasks)
+    assert coverage.examples == 200
+    assert all(0 < task.coverage < 1 for task in coverage.tasks)
+
+
+def test_default_task_columns_leave_out_identifiers():
+    ids = [f"x{i}" for i in range(12)]
+    frame = pd.DataFrame({"uid": ids, "example_id": ids, "file path": ids, "car": ["1"] * 12,
+                          "sign": [None] * 6 + ["0"] * 6})
+    assert default_task_columns(frame) == ["car", "sign"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "named"),
+    [
+        (b"", "empty"),
+        (b"image,car\n", "no examples"),
+        (b"image,car\na.png,1,0\n", "row 2"),
+        (b"image,car,car\na.png,1,0\n", "twice"),
+        (b"\xff\xfeimage", "UTF-16"),
+        (b"image,car\na.png,\xe9\n", "not UTF-8"),
+    ],
+    ids=["empty_file", "header_only", "ragged_row", "duplicate_column", "utf16", "latin1"],
+)
+def test_bad_label_matrix_file(payload, named):
+    with pytest.raises(InputError, match=named):
+        read_label_matrix(payload)
