@@ -6,25 +6,26 @@ work, `strategy_core` holds every rule.
 
 import streamlit as st
 
-from ui import project_picker, session
+from ui import access, project_picker, session
+from ui import navigation as navigation_pages
 
 session.leave_legacy_pages_mode()
 st.set_page_config(page_title="ML Strategy Dashboard", page_icon=":material/explore:",
                    layout="wide")
 
-PAGES = {
-    "Project": [
-        st.Page("pages/runs.py", title="Runs", icon=":material/table_chart:", url_path="runs",
-                default=True),
-    ],
-}
+sections: dict[str, list[st.Page]] = {}
+for spec in navigation_pages.PAGES:
+    sections.setdefault(spec.section, []).append(st.Page(
+        spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+        default=spec.default))
 
-navigation = st.navigation(PAGES)
+navigation = st.navigation(sections)
 store = session.store()
 projects = store.projects.list()
 chosen = project_picker.resolve(projects)
 project_picker.render_sidebar(store, projects, chosen if not isinstance(
     chosen, project_picker.UnknownProject) else None)
+access.render(store.can_write)
 session.show_flashes()
 
 if isinstance(chosen, project_picker.UnknownProject):

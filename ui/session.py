@@ -9,12 +9,14 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from strategy_core.access import configured_passcode, editor_emails, is_allowed_editor
 from strategy_core.demo import seed_demo
 from strategy_core.settings import resolve_db_path, seed_demo_enabled
 from strategy_core.store import Store, open_store
 from strategy_core.store.projects import Project
 
 PROJECT_KEY = "project_slug"
+UNLOCKED_KEY = "editor_unlocked"
 FLASH_KEY = "flash_messages"
 
 
@@ -39,15 +41,39 @@ def leave_legacy_pages_mode() -> None:
         st.rerun()
 
 
+def auth_configured() -> bool:
+    """Sign-in (st.login) is available when the secrets hold an [auth] section."""
+    return "auth" in secrets()
+
+
+def signed_in_email() -> str | None:
+    try:
+        return st.user.get("email") if st.user.get("is_logged_in") else None
+    except Exception:  # noqa: BLE001 - no user information outside a browser session
+        return None
+
+
+def can_edit() -> bool:
+    """Everyone edits unless a passcode or sign-in is configured; then only sessions that
+    unlocked editing or signed in with an allowlisted e-mail do."""
+    configured = secrets()
+    passcode = configured_passcode(secrets=configured)
+    if passcode is None and "auth" not in configured:
+        return True
+    if st.session_state.get(UNLOCKED_KEY):
+        return True
+    return is_allowed_editor(signed_in_email(), editor_emails(configured))
+
+
 def store() -> Store:
-    """This session's store; seeds the demo project into a new, empty database."""
+    """This session's store (read-only for viewers); seeds the demo into a new database."""
     leave_legacy_pages_mode()
     base = open_store(resolve_db_path(secrets=secrets()))
     if not getattr(base.database, "demo_checked", False):
         if seed_demo_enabled():
             seed_demo(base)
         base.database.demo_checked = True  # type: ignore[attr-defined]
-    return base
+    return base if can_edit() else base.as_viewer()
 
 
 def current_project() -> Project | None:

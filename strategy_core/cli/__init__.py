@@ -18,6 +18,12 @@ from strategy_core.errors import InputError, NotFoundError, StrategyError
 # Feature modules, each with `register(subparsers, common)`.
 COMMAND_MODULES: tuple[str, ...] = (
     "strategy_core.cli.runs",
+    "strategy_core.cli.error_analysis",
+    "strategy_core.cli.diagnosis",
+    "strategy_core.cli.metrics",
+    "strategy_core.cli.sizing",
+    "strategy_core.cli.guides",
+    "strategy_core.cli.backup",
 )
 
 Handler = Callable[[argparse.Namespace], Any]
