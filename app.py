@@ -6,7 +6,7 @@ work, `strategy_core` holds every rule.
 
 import streamlit as st
 
-from ui import access, project_picker, session
+from ui import access, project_picker, session, share
 from ui import navigation as navigation_pages
 
 session.leave_legacy_pages_mode()
@@ -33,4 +33,6 @@ if isinstance(chosen, project_picker.UnknownProject):
 elif chosen is None:
     project_picker.show_welcome()
 else:
+    share.begin_page()
     navigation.run()
+    share.render(chosen.slug)

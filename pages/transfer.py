@@ -47,7 +47,10 @@ with multitask_tab:
         widgets.record_decision(store, project, "transfer", multitask.headline,
                                 guides_transfer.multitask_numbers(multitask), key="mt_guide")
     st.subheader("Label coverage", divider="gray")
-    guides_transfer.label_coverage_view()
+    if store.can_write:
+        guides_transfer.label_coverage_view()
+    else:
+        st.caption("Editors can upload a label matrix here to see label coverage per task.")
 
 note = both_fit_note(transfer, multitask) if multitask is not None else None
 if note:

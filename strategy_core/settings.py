@@ -39,6 +39,21 @@ SETTINGS: tuple[Setting, ...] = (
         "When set (or secret `editor_passcode`), sessions start read-only until unlocked.",
     ),
     Setting(
+        "STRATEGY_BACKUP_DIR",
+        "",
+        "When set, the server writes a whole-database backup bundle into this folder.",
+    ),
+    Setting(
+        "STRATEGY_BACKUP_HOURS",
+        "24",
+        "Hours between scheduled backups (with `STRATEGY_BACKUP_DIR`).",
+    ),
+    Setting(
+        "STRATEGY_BACKUP_KEEP",
+        "14",
+        "How many scheduled backups to keep; older ones are deleted.",
+    ),
+    Setting(
         "STRATEGY_MEMORY_LIMIT",
         "1GB",
         "DuckDB memory limit for the server process.",

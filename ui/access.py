@@ -38,7 +38,8 @@ def render(can_write: bool) -> None:
                 attempt = st.text_input("Editor passcode", type="password",
                                         key="access_passcode")
                 if st.form_submit_button("Unlock"):
-                    client = st.context.ip_address or "unknown"
+                    address = st.context.ip_address
+                    client = address if isinstance(address, str) and address else "unknown"
                     if PASSCODE_GATE.check(attempt or "", passcode, client):
                         st.session_state[UNLOCKED_KEY] = True
                         flash("Editing unlocked for this session.")

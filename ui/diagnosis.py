@@ -26,6 +26,7 @@ from strategy_core.runs import Run
 from strategy_core.settings import REPO_ROOT
 from strategy_core.status import ProjectStatus, project_status
 from strategy_core.store import Store, open_store
+from ui import share
 
 SAMPLE_RUNS = REPO_ROOT / "data" / "samples" / "runs_generic.csv"
 CHOSEN_RUN_KEY = "diagnosis_chosen_run"  # (project id, run key), shared by the pages
@@ -88,6 +89,14 @@ def pick_run(project_id: int, runs: Sequence[Run], key: str) -> int:
         default = options.index(remembered[1])
     if st.session_state.get(key) not in by_key:
         st.session_state.pop(key, None)  # the run was deleted since: back to the default
+    linked = share.requested("run")
+    if linked is not None:
+        matches = [run.key for run in runs if linked in (run.name, run.run_id)]
+        if matches:
+            default = options.index(matches[-1])
+            st.session_state[key] = matches[-1]
+        else:
+            share.unknown("run", linked, "showing the newest run")
 
     def label(run_key: int) -> str:
         run = runs[by_key[run_key]]
@@ -97,11 +106,13 @@ def pick_run(project_id: int, runs: Sequence[Run], key: str) -> int:
 
     def remember() -> None:
         st.session_state[CHOSEN_RUN_KEY] = (project_id, st.session_state[key])
+        st.query_params["run"] = runs[by_key[st.session_state[key]]].name  # the URL follows
 
     chosen = st.selectbox("Run", options, index=default, key=key, format_func=label,
                           on_change=remember,
                           help="Runs newest first (by created time). The newest run is "
                                "chosen unless you pick another.")
+    share.select(run=runs[by_key[chosen]].name)
     return by_key[chosen]
 
 

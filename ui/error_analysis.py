@@ -32,7 +32,7 @@ from strategy_core.store.predictions import PredictionSet
 from strategy_core.store.projects import Project
 from strategy_core.store.reviews import Category, ReviewSample
 from strategy_core.tag_sheet import wide_frame
-from ui import widgets
+from ui import share, widgets
 from ui.session import flash
 
 SAMPLES_DIR = REPO_ROOT / "data" / "samples"
@@ -153,13 +153,25 @@ def pick_sample(project_samples: Sequence[ReviewSample], runs: dict[int, Run]
     """The sample the page works on; newest by default, kept across reruns."""
     if _NEXT_SAMPLE_KEY in st.session_state:
         st.session_state[SAMPLE_KEY] = st.session_state.pop(_NEXT_SAMPLE_KEY)
+        share.select(sample=st.session_state[SAMPLE_KEY])  # a new choice replaces the link's
     if not project_samples:
         return None
     by_id = {s.id: s for s in project_samples}
+    linked = share.requested("sample")
+    if linked is not None:
+        if linked.isdigit() and int(linked) in by_id:
+            st.session_state[SAMPLE_KEY] = int(linked)
+        else:
+            share.unknown("sample", linked, "showing the newest sample")
     if st.session_state.get(SAMPLE_KEY) not in by_id:
         st.session_state[SAMPLE_KEY] = project_samples[0].id
-    chosen = st.selectbox("Review sample", list(by_id), key=SAMPLE_KEY,
+
+    def follow() -> None:
+        st.query_params["sample"] = str(st.session_state[SAMPLE_KEY])  # the URL follows
+
+    chosen = st.selectbox("Review sample", list(by_id), key=SAMPLE_KEY, on_change=follow,
                           format_func=lambda sid: sample_label(by_id[sid], runs))
+    share.select(sample=chosen)
     return by_id[chosen]
 
 

@@ -48,6 +48,7 @@ def resolve(projects: list[Project]) -> Project | UnknownProject | None:
 def _pick() -> None:
     slug = st.session_state[PICKER_KEY]
     st.session_state[PROJECT_KEY] = slug
+    st.query_params.clear()  # a run or sample of the old project means nothing in the new
     st.query_params["project"] = slug
 
 

@@ -13,6 +13,7 @@ from strategy_core.access import configured_passcode, editor_emails, is_allowed_
 from strategy_core.demo import seed_demo
 from strategy_core.settings import resolve_db_path, seed_demo_enabled
 from strategy_core.store import Store, open_store
+from strategy_core.store.backup_schedule import schedule_from_settings, start_scheduled_backups
 from strategy_core.store.projects import Project
 
 PROJECT_KEY = "project_slug"
@@ -72,6 +73,9 @@ def store() -> Store:
     if not getattr(base.database, "demo_checked", False):
         if seed_demo_enabled():
             seed_demo(base)
+        schedule = schedule_from_settings()
+        if schedule is not None:
+            start_scheduled_backups(base, schedule)
         base.database.demo_checked = True  # type: ignore[attr-defined]
     return base if can_edit() else base.as_viewer()
 
