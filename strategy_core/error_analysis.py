@@ -12,6 +12,7 @@ import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from strategy_core.counts import whole_count
 from strategy_core.errors import InputError
 from strategy_core.rates import format_pct, format_points, parse_rate
 from strategy_core.stats import Interval, newcombe_difference, wilson_interval
@@ -72,17 +73,7 @@ _EPS = 1e-9
 
 def _count(value: object, what: str) -> int:
     """A whole, non-negative count; ``what`` names it in the error message."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(f"{what} must be a whole number, got {value!r}")
-    if not isinstance(value, numbers.Integral):
-        number = float(value)
-        if not math.isfinite(number) or not number.is_integer():
-            raise InputError(f"{what} must be a whole number, got {value!r}")
-        value = int(number)
-    value = int(value)
-    if value < 0:
-        raise InputError(f"{what} must not be negative, got {value}")
-    return value
+    return whole_count(value, what)
 
 
 def _reviewed(value: object) -> int:

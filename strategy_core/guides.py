@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from strategy_core.counts import whole_count
 from strategy_core.errors import InputError
 from strategy_core.rates import format_pct, format_points, parse_rate
 from strategy_core.stats import wilson_interval
@@ -161,17 +162,7 @@ def _times(ratio: float | None) -> str:
 
 def _count(value: object, what: str) -> int:
     """A whole, non-negative count; ``what`` names it in the error message."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(f"{what} must be a whole number, got {value!r}")
-    if not isinstance(value, numbers.Integral):
-        number = float(value)
-        if not math.isfinite(number) or not number.is_integer():
-            raise InputError(f"{what} must be a whole number, got {value!r}")
-        value = int(number)
-    value = int(value)
-    if value < 0:
-        raise InputError(f"{what} must not be negative, got {value}")
-    return value
+    return whole_count(value, what)
 
 
 def _flag(value: object, what: str) -> bool:

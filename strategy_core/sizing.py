@@ -11,13 +11,13 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from numbers import Integral
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from scipy.optimize import brentq
 from scipy.stats import chi2_contingency
 
+from strategy_core.counts import whole_count
 from strategy_core.errors import InputError
 from strategy_core.rates import format_pct, format_points, parse_rate
 from strategy_core.runs import Run
@@ -926,15 +926,7 @@ def _apportion(total: int, weights: Mapping[str, int]) -> dict[str, int]:
 
 def _count(value: object, *, what: str) -> int:
     """A non-negative whole number (whole-valued floats from CSVs are accepted)."""
-    if isinstance(value, bool):
-        raise InputError(f"{what} must be a whole number, not {value}")
-    if isinstance(value, Integral) or (isinstance(value, float) and value.is_integer()):
-        number = int(value)
-    else:
-        raise InputError(f"{what} '{value}' must be a whole number of examples")
-    if number < 0:
-        raise InputError(f"{what} is {number:,}: it cannot be negative")
-    return number
+    return whole_count(value, what)
 
 
 def _clean(value: float) -> float:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from strategy_core.counts import whole_count
 from strategy_core.errors import InputError, NotFoundError, StrategyError
 
 # Feature modules, each with `register(subparsers, common)`.
@@ -24,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "strategy_core.cli.sizing",
     "strategy_core.cli.guides",
     "strategy_core.cli.backup",
+    "strategy_core.cli.report",
 )
 
 Handler = Callable[[argparse.Namespace], Any]
@@ -115,11 +117,5 @@ def parse_pairs(items: Sequence[str] | None, what: str) -> dict[str, str]:
 
 
 def parse_count(text: str, what: str) -> int:
-    """A non-negative whole number."""
-    try:
-        value = int(str(text).replace("_", "").replace(",", ""))
-    except ValueError:
-        raise InputError(f"{what} '{text}' is not a whole number") from None
-    if value < 0:
-        raise InputError(f"{what} '{text}' is negative")
-    return value
+    """A non-negative whole number from the command line (`1_000` and `1,000` allowed)."""
+    return whole_count(str(text), what, text=True)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from strategy_core.counts import whole_count
 from strategy_core.error_analysis import INCORRECTLY_LABELED, category_name
 from strategy_core.errors import ConflictError, InputError, NotFoundError
 from strategy_core.store.predictions import SAMPLE_KEY_SQL
@@ -517,17 +518,7 @@ def _require_unique_name(cur: Cursor, project_id: int, name: str,
 
 
 def _whole(value: object, what: str, at_least: int = 0) -> int:
-    if isinstance(value, bool) or value is None:
-        raise InputError(f"{what} must be a whole number")
-    try:
-        number = int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        raise InputError(f"{what} must be a whole number, not '{value}'") from None
-    if number != value and not (isinstance(value, str) and str(number) == value.strip()):
-        raise InputError(f"{what} must be a whole number, not '{value}'")
-    if number < at_least:
-        raise InputError(f"{what} must be at least {at_least}")
-    return number
+    return whole_count(value, what, at_least=at_least, text=True)
 
 
 def _category(name: str) -> str:
