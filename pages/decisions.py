@@ -54,5 +54,4 @@ if store.can_write:
         decisions.free_form(store, project, every)
 
 # --- Report (issue 7, item 4) ---------------------------------------------------------
-# The project report goes here: a "Report" subheader and two download buttons (Markdown
-# and self-contained HTML), built by strategy_core's report module.
+decisions.report_section(store, project)

@@ -1,7 +1,9 @@
-"""The decision log's pieces: filters, one card per decision, superseding, and recording a
-free-form decision."""
+"""The decision log's pieces: filters, one card per decision, superseding, recording a
+free-form decision, and the project report's download buttons."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +20,7 @@ from strategy_core.decisions import (
 )
 from strategy_core.errors import StrategyError
 from strategy_core.markdown import escape
+from strategy_core.report import build_report, report_file_name, to_html, to_markdown
 from strategy_core.store import Store, open_store
 from strategy_core.store.projects import Project
 from ui.session import flash
@@ -157,3 +160,55 @@ def free_form(store: Store, project: Project, every: list[Decision]) -> None:
             note = f" It supersedes #{replaces}." if replaces is not None else ""
             flash(f"Decision #{recorded.id} recorded in the decision log.{note}")
             st.rerun()
+
+
+# --- the project report (issue 7 item 4) ------------------------------------------------
+
+# The report's widget keys start with "report_", not "dec_": the log's dec_ controls write,
+# while anyone, viewers too, may prepare and download the report.
+REPORT_KEY = "report_project"  # the project whose report this session asked for
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report_files(path: str, version: int, project_id: int, day: date
+                  ) -> tuple[dict[str, tuple[str, bytes]], list[str]]:
+    """Both renderings of the report, and the titles of the sections without data yet.
+    Keyed on the data version (any write rebuilds it) and the day (the title's date)."""
+    store = open_store(path)
+    report = build_report(store, store.projects.get(project_id), generated_on=day)
+    files = {fmt: (report_file_name(report, fmt), render(report).encode("utf-8"))
+             for fmt, render in (("md", to_markdown), ("html", to_html))}
+    return files, [section.title for section in report.sections if not section.has_data]
+
+
+def report_section(store: Store, project: Project) -> None:
+    """The report: prepared on demand (the charts take a moment), then two downloads that
+    follow the data: after any change the next rerun prepares them again."""
+    st.subheader("Report", divider="gray")
+    st.caption("The whole project in one document to send upward: where it stands, the runs, "
+               "the diagnosis and its trend, the checklist, the metric, the error analysis, "
+               "sizing and the decisions. **Markdown** for a wiki or an e-mail; **HTML** as one "
+               "self-contained file with the charts, which opens in any browser without a "
+               "network connection.")
+    if st.button("Prepare report", key="report_prepare", icon=":material/description:"):
+        st.session_state[REPORT_KEY] = project.id
+    if st.session_state.get(REPORT_KEY) != project.id:
+        return
+    try:
+        with st.spinner("Preparing the report and drawing its charts…"):
+            files, empty = _report_files(store.path, store.version, project.id, date.today())
+    except StrategyError as exc:
+        st.error(escape(exc))
+        return
+    left, right = st.columns(2)
+    for column, fmt, label, mime, icon in (
+            (left, "md", "Download Markdown", "text/markdown", ":material/article:"),
+            (right, "html", "Download HTML", "text/html", ":material/language:")):
+        name, content = files[fmt]
+        column.download_button(label, content, file_name=name, mime=mime,
+                               key=f"report_download_{fmt}", icon=icon, on_click="ignore",
+                               width="stretch")
+    note = f"Prepared from the project's data as of {date.today():%Y-%m-%d}."
+    if empty:
+        note += " No data yet for: " + ", ".join(escape(title) for title in empty) + "."
+    st.caption(note)

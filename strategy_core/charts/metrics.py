@@ -248,7 +248,7 @@ def _axis_direction(metric: str, rules: Sequence) -> str:
 def _format(metric: str, tooltip: bool = False) -> str:
     if is_rate_metric(metric):
         return ".2%" if tooltip else ".1%"
-    return ",.4~g" if tooltip else "~g"
+    return ",.4~g" if tooltip else ",~r"
 
 
 def _rule_label(metric: str, op: str, threshold: float) -> str:

@@ -1,0 +1,955 @@
+"""The project report (issue 7 item 4, SPEC section 3 page 10): the whole project as one
+document a team lead sends upward, as Markdown and as a self-contained HTML file.
+
+The report is built once as plain data (`Report`: sections of paragraphs, bullet lists,
+tables and charts) from the same feature functions the pages use, then rendered twice
+(`to_markdown`, `to_html`), so the two formats never drift apart. Every text in the data
+is plain text: the Markdown renderer escapes it with `strategy_core.markdown.escape`, the
+HTML renderer with `html.escape`. Charts are the pages' own Altair builders, drawn to SVG
+by vl-convert and put inline; the HTML loads nothing from the network (no script, no
+stylesheet, no font, no image) and says so in its Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import vl_convert
+
+from strategy_core.charts.diagnosis import chain_chart, staircase_chart, trend_chart
+from strategy_core.charts.error_analysis import shares_chart
+from strategy_core.charts.metrics import selection_chart
+from strategy_core.charts.sizing import allocation_chart, separation_chart
+from strategy_core.checklist import GREEN, LINK_TITLES, RED, UNKNOWN, chain_verdict
+from strategy_core.diagnosis import (
+    FLAG_LABELS,
+    FOCUS_NONE,
+    GAP_LABELS,
+    GAPS,
+    focus_verdict,
+    format_interval,
+    trend_summary,
+)
+from strategy_core.error_workbook import analyze_sample
+from strategy_core.errors import InputError
+from strategy_core.markdown import escape as md_escape
+from strategy_core.metrics import (
+    Selection,
+    is_rate_metric,
+    run_metrics,
+    select_from_runs,
+    selectable_metrics,
+    suggest_definition,
+)
+from strategy_core.rates import format_pct, format_points
+from strategy_core.sizing import (
+    PLAN_SETTING,
+    compare_runs,
+    plan_inputs,
+    plan_split,
+    prediction_disagreement,
+    runs_by_dev_error,
+)
+from strategy_core.status import CONTRIBUTORS, StatusContext
+
+if TYPE_CHECKING:
+    from strategy_core.runs import Run
+    from strategy_core.store import Store
+    from strategy_core.store.projects import Project
+
+FORMATS: dict[str, str] = {"md": "Markdown", "html": "HTML"}
+MEDIA_TYPES: dict[str, str] = {"md": "text/markdown", "html": "text/html"}
+
+# Section keys and titles, in report order.
+SECTION_TITLES: dict[str, str] = {
+    "status": "Where the project stands",
+    "runs": "Runs",
+    "diagnosis": "Diagnosis: where the error comes from",
+    "checklist": "Orthogonalization checklist",
+    "metrics": "Metric definition",
+    "error_analysis": "Error analysis",
+    "sizing": "Dev/test sizing",
+    "decisions": "Decisions",
+}
+
+# Limits that keep the report readable (and fast) on big projects.
+NEWEST_RUNS = 20
+TREND_RUNS = 60
+SELECTION_CHART_RUNS = 300
+RANKED_RUNS = 10
+LISTED_RUNS = 20
+LOG_ENTRIES = 20
+DECISIONS_SHOWN = 50
+
+# Tones of a badge: how a renderer may colour a status.
+GOOD, BAD, NEUTRAL, FOCUS = "good", "bad", "neutral", "focus"
+
+
+# --- the report as data ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A short status word in a table cell (green / red / focus …); `tone` picks its colour
+    in HTML, Markdown shows the text."""
+
+    text: str
+    tone: str = NEUTRAL
+
+
+Cell = str | Badge
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Plain text. `label` is a bold lead-in ("Split plan:"); `style` is "text", "lead"
+    (the report's opening status), "verdict" (a section's decision, highlighted), "note"
+    (what the numbers mean) or "empty" (the section has no data yet)."""
+
+    text: str
+    label: str | None = None
+    style: str = "text"
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of cells under `columns`; `numeric` marks right-aligned columns; `caption` says
+    what the table shows (e.g. that it is the newest 20 of 5,000 runs)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    numeric: tuple[bool, ...] = ()
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One of the pages' Altair charts. The HTML draws it as inline SVG; Markdown, which
+    cannot hold a chart, keeps the title and the caption and points to the HTML."""
+
+    title: str
+    chart: Any = field(compare=False, repr=False)
+    caption: str = ""
+    width: int = 520
+
+
+Block = Paragraph | Bullets | Table | Figure
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    blocks: tuple[Block, ...]
+    has_data: bool = True
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole report: title parts, sections in order, and the sections that could not
+    be built (their error, so tests and logs see it; the reader sees a note)."""
+
+    project: str
+    slug: str
+    generated_on: date
+    sections: tuple[Section, ...]
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return f"{self.project}: project report"
+
+    @property
+    def date_text(self) -> str:
+        return f"{self.generated_on.day} {self.generated_on:%B %Y}"
+
+    @property
+    def section_titles(self) -> list[str]:
+        return [section.title for section in self.sections]
+
+    def section(self, key: str) -> Section:
+        return next(section for section in self.sections if section.key == key)
+
+
+# --- building it ---------------------------------------------------------------------------
+
+
+def build_report(store: Store, project: Project, *, generated_on: date | None = None) -> Report:
+    """The project report as data: status, runs, diagnosis and trend, checklist, metric
+    definition, error analysis, sizing and decisions (issue 7 item 4), each section built
+    from the feature functions the pages use, each saying plainly when it has no data."""
+    runs = store.runs.list(project.id)
+    context = StatusContext(store=store, project=project, runs=runs,
+                            human_levels=store.projects.human_levels(project.id))
+    sections: list[Section] = []
+    skipped: list[str] = []
+    for key, builder in _BUILDERS:
+        try:
+            sections.append(builder(context))
+        except Exception as exc:  # noqa: BLE001 - one broken feature must not sink the report
+            skipped.append(f"{key}: {type(exc).__name__}: {exc}")
+            sections.append(Section(key, SECTION_TITLES[key], (Paragraph(
+                "This part could not be built from the stored data; open its page in the "
+                "app for details.", style="empty"),), has_data=False))
+    return Report(project.name, project.slug, generated_on or date.today(), tuple(sections),
+                  tuple(skipped))
+
+
+def _empty(key: str, text: str, *more: Block) -> Section:
+    return Section(key, SECTION_TITLES[key], (Paragraph(text, style="empty"), *more),
+                   has_data=False)
+
+
+def _day(value: datetime | date | None) -> str:
+    return "–" if value is None else f"{value:%Y-%m-%d}"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _status_lines(context: StatusContext) -> list[str]:
+    """The overview's status sentences, from the same contributors as `project_status`,
+    on the report's context (so the runs are diagnosed once for the whole report)."""
+    lines: list[str] = []
+    for contributor in CONTRIBUTORS:
+        try:
+            lines.extend(line.text for line in contributor(context))
+        except Exception:  # noqa: BLE001 - as project_status: skip a broken feature
+            continue
+    return lines
+
+
+def _status_section(context: StatusContext) -> Section:
+    text = " ".join(_status_lines(context)) or "Nothing to report yet."
+    blocks: list[Block] = [Paragraph(text, style="lead")]
+    newest = context.newest
+    if newest is not None:
+        result = newest.decomposition
+        rows: list[tuple[Cell, ...]] = [
+            ("Runs recorded", f"{len(context.runs):,}"),
+            ("Newest run", f"{newest.run.name} ({_day(newest.run.created)})"),
+            ("Its dev error", format_pct(result.levels.dev)),
+        ]
+        if result.focus != FOCUS_NONE:
+            rows.append(("Focus (largest gap)", Badge(
+                f"{GAP_LABELS[result.focus]}, {format_points(result.gaps[result.focus])}",
+                FOCUS)))
+        else:
+            rows.append(("Focus (largest gap)", "no positive gap"))
+        chain = context.chain
+        if chain is not None and chain.first_red is not None:
+            link = chain.link(chain.first_red)
+            rows.append(("First red link of the checklist",
+                         Badge(f"{link.number}. {link.title}", BAD)))
+        elif chain is not None:
+            rows.append(("First red link of the checklist", Badge("none", GOOD)))
+        active = context.store.decisions.list(context.project.id, status="active")
+        rows.append(("Decisions in force", f"{len(active):,}"))
+        blocks.append(Table(("At a glance", "Now"), tuple(rows)))
+    blocks.append(Paragraph(
+        "Error rates are the share of examples a model gets wrong, in percent. A difference "
+        "between two error rates is given in percentage points (pts): from 2.9% to 1.5% is "
+        "1.4 pts. Human-level error stands in for the best error any model could reach.",
+        label="How to read this report.", style="note"))
+    return Section("status", SECTION_TITLES["status"], tuple(blocks))
+
+
+def _runs_section(context: StatusContext) -> Section:
+    runs = context.runs
+    if not runs:
+        return _empty("runs", "No runs are recorded yet. Upload the team's training runs (a "
+                              "CSV exported from MLflow, W&B or a notebook) on the Runs page; "
+                              "this report then summarizes them.")
+    dated = [run.created for run in runs if run.created is not None]
+    span = ""
+    if dated:
+        first, last = min(dated), max(dated)
+        span = (f", created on {_day(first)}" if _day(first) == _day(last)
+                else f", created between {_day(first)} and {_day(last)}")
+    undated = len(runs) - len(dated)
+    if undated:
+        span += f" ({_count(undated, 'run')} without a date)"
+    newest = list(reversed(runs))[:NEWEST_RUNS]
+    rows = tuple(
+        (run.name, _day(run.created), format_pct(run.train_error),
+         format_pct(run.train_dev_error), format_pct(run.dev_error), format_pct(run.test_error),
+         "–" if run.n_dev is None else f"{run.n_dev:,}")
+        for run in newest)
+    caption = (f"The newest {len(newest)} of {len(runs):,} runs, newest first."
+               if len(runs) > len(newest) else f"All {_count(len(runs), 'run')}, newest first.")
+    return Section("runs", SECTION_TITLES["runs"], (
+        Paragraph(f"{_count(len(runs), 'run')} recorded{span}."),
+        Table(("Run", "Created", "Training", "Training-dev", "Dev", "Test", "Dev examples"),
+              rows, (False, False, True, True, True, True, True), caption),
+        Paragraph("Each run's error on four sets: training (what the model learned from), "
+                  "training-dev (same kind of data, held out from training), dev (the data "
+                  "the team tunes on, like what the product sees) and test (kept for a final "
+                  "check). A dash means the run did not record it.", style="note"),
+    ))
+
+
+def _diagnosis_section(context: StatusContext) -> Section:
+    newest = context.newest
+    if newest is None:
+        return _empty("diagnosis", "No diagnosis yet: it needs at least one run with its "
+                                   "training and dev errors, and the human-level error of "
+                                   "the task (recorded on the Runs page).")
+    result = newest.decomposition
+    levels = context.human_levels
+    blocks: list[Block] = [Paragraph(focus_verdict(result, newest.run.name), style="verdict")]
+    proxy = levels.proxy
+    if proxy is None:
+        blocks.append(Paragraph(
+            "No human-level error is recorded, so avoidable bias cannot be measured: record "
+            "the error of a typical person, an expert or a team of experts on the Runs page."))
+    else:
+        others = [f"{level.label} {format_pct(level.error)}" for level in levels.levels
+                  if level != proxy]
+        also = f"; also recorded: {', '.join(others)}" if others else ""
+        blocks.append(Paragraph(
+            f"Human-level error, the stand-in for the best achievable (Bayes) error: "
+            f"{format_pct(proxy.error)} ({proxy.label}{also})."))
+    rows = []
+    for gap in GAPS:
+        value = result.gaps[gap.name]
+        if value is None:
+            continue
+        interval = result.intervals.get(gap.name)
+        span = "–"
+        if interval is not None:
+            span = format_interval(interval)
+            if result.significant.get(gap.name) is False:
+                span += " (may be noise)"
+        formula = gap.formula
+        if gap.name == "variance" and result.variance_uses_dev:
+            formula = "dev − training"
+        marker: Cell = Badge("focus", FOCUS) if result.focus == gap.name else ""
+        rows.append((gap.label, formula, format_points(value), span, marker))
+    if rows:
+        blocks.append(Table(("Gap", "Measured as", "Size", "95% interval", ""), tuple(rows),
+                            (False, False, True, True, False),
+                            f"The gaps of {newest.run.name}, in chain order."))
+        blocks.append(Paragraph(
+            "A gap is the difference between two error levels. The largest one is the focus: "
+            "the team's next work goes there, because the others are smaller. The 95% "
+            "interval shows how far the gap could move by chance on sets of these sizes; an "
+            "interval that holds 0 means the gap may be noise.", style="note"))
+    blocks.append(Bullets(tuple(result.reasons), "Why"))
+    if result.flags:
+        blocks.append(Paragraph(", ".join(FLAG_LABELS[flag] for flag in result.flags) + ".",
+                                label="Flags:"))
+    if rows:
+        blocks.append(Figure(
+            f"Error levels of {newest.run.name}", staircase_chart(result),
+            "Each column is an error level; its coloured top is the gap from the level "
+            "before, the focus outlined; whiskers are 95% intervals.", width=600))
+    diagnoses = context.diagnoses
+    with_gaps = sum(any(v is not None for v in item.decomposition.gaps.values())
+                    for item in diagnoses)
+    if with_gaps >= 2:
+        trend = trend_summary(diagnoses)
+        if trend:
+            blocks.append(Paragraph(trend, label="Trend:"))
+        shown = min(len(diagnoses), TREND_RUNS)
+        marks = _marks_within(context.store.metric_log.change_marks(context.project.id),
+                              [item.run.created for item in diagnoses[-shown:]])
+        scope = (f"the newest {shown} of {len(diagnoses):,} runs" if shown < len(diagnoses)
+                 else f"all {len(diagnoses)} runs")
+        blocks.append(Figure(
+            "Each gap across runs", trend_chart(diagnoses, marks, max_runs=TREND_RUNS),
+            f"Each gap over {scope}, oldest to newest, in percentage points; the big dot is "
+            "each run's focus"
+            + ("; dashed lines mark metric or dev-set changes." if marks else "."), width=720))
+    else:
+        blocks.append(Paragraph("The trend across runs needs at least two runs with their "
+                                "error levels.", style="note"))
+    return Section("diagnosis", SECTION_TITLES["diagnosis"], tuple(blocks))
+
+
+def _marks_within(marks: Sequence[tuple[date, str]], created: Sequence[datetime | None]
+                  ) -> list[tuple[date, str]]:
+    """The metric / dev-set changes dated within the drawn runs' days: a change far outside
+    them would squeeze every run into a corner of the chart."""
+    days = [when.date() for when in created if when is not None]
+    if not days or len(days) < len(created):
+        return []
+    return [(day, label) for day, label in marks if min(days) <= day <= max(days)]
+
+
+_STATUS_TONES = {GREEN: GOOD, RED: BAD, UNKNOWN: NEUTRAL}
+
+
+def _checklist_section(context: StatusContext) -> Section:
+    chain = context.chain
+    if chain is None:
+        return _empty("checklist", "No checklist yet: it follows the newest run's error "
+                                   "levels, so it needs at least one run.")
+    notes = context.checklist.notes
+    rows = []
+    for link in chain.links:
+        gap = format_points(link.gap) if link.gap is not None else (
+            "–" if link.status == UNKNOWN else "team's judgement")
+        rows.append((str(link.number), link.title, gap, Badge(link.status,
+                                                              _STATUS_TONES[link.status]),
+                     notes.get(link.name, "")))
+    blocks: list[Block] = [
+        Paragraph(chain_verdict(chain), style="verdict"),
+        Table(("#", "Link", "Gap", "Status", "Team note"), tuple(rows),
+              (True, False, True, False, False),
+              f"Tolerance: {format_points(chain.tolerance)}; newest run "
+              f"{context.newest.run.name}."),  # type: ignore[union-attr]
+        Paragraph("The chain is worked in order: first fit the training set to about human "
+                  "level, then generalize to training-dev, dev, test and the real world. A "
+                  "link is green when its gap is at most the project's tolerance; the first "
+                  "red link is where to work, with knobs that act on that link alone.",
+                  style="note"),
+    ]
+    if chain.first_red is not None:
+        link = chain.link(chain.first_red)
+        blocks.append(Bullets(tuple(knob.as_text() for knob in chain.knobs),
+                              f"Knobs for link {link.number}, {LINK_TITLES[link.name].lower()}"))
+    if len(chain.reasons) > 1:
+        blocks.append(Bullets(tuple(chain.reasons[1:])))
+    blocks.append(Figure("The chain against the tolerance", chain_chart(chain),
+                         "Each link's gap; the dashed line is the tolerance. Green: within "
+                         "it; red: above it; grey: unknown.", width=420))
+    return Section("checklist", SECTION_TITLES["checklist"], tuple(blocks))
+
+
+def _metric_value(metric: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    return format_pct(value) if is_rate_metric(metric) else f"{value:,.4g}"
+
+
+def _metrics_section(context: StatusContext) -> Section:
+    store, project, runs = context.store, context.project, context.runs
+    saved = store.metric_log.definition(project.id)
+    changes = store.metric_log.list(project.id)
+    if not runs and saved is None and not changes:
+        return _empty("metrics", "No metric definition yet: once runs are recorded, choose on "
+                                 "the Metrics page the one metric to optimize and the "
+                                 "thresholds every other metric must meet.")
+    blocks: list[Block] = []
+    if saved is not None:
+        who = f" by {saved.saved_by}" if saved.saved_by else ""
+        when = f" on {_day(saved.saved_at)}" if saved.saved_at else ""
+        definition = saved.definition
+        blocks.append(Paragraph(f"{definition.statement()} Saved{who}{when}.",
+                                label="The team's metric:"))
+    else:
+        definition = suggest_definition(selectable_metrics(runs)) if runs else None
+        if definition is not None:
+            blocks.append(Paragraph(
+                f"None saved yet, so this report uses the usual starting point: "
+                f"{definition.statement()} Save the team's own on the Metrics page.",
+                label="The team's metric:"))
+    blocks.append(Paragraph(
+        "Optimizing + satisficing: one metric is optimized; every other metric only has to "
+        "meet its threshold. A run that misses a threshold is out (infeasible), however good "
+        "its optimizing metric.", style="note"))
+    if definition is not None and runs:
+        try:
+            selection = select_from_runs(runs, definition)
+        except InputError as exc:
+            blocks.append(Paragraph(f"The definition cannot be applied to the runs: {exc}.",
+                                    style="empty"))
+            selection = None
+        if selection is not None:
+            blocks += _selection_blocks(selection, runs)
+    blocks.append(_change_log(changes))
+    return Section("metrics", SECTION_TITLES["metrics"], tuple(blocks))
+
+
+def _selection_blocks(selection: Selection, runs: Sequence[Run]) -> list[Block]:
+    metric = selection.objective.metric
+    blocks: list[Block] = [Paragraph(selection.reasons[0], style="verdict")]
+    if selection.feasible:
+        best = selection.feasible[:RANKED_RUNS]
+        caption = (f"The best {len(best)} of {len(selection.feasible):,} feasible runs."
+                   if len(selection.feasible) > len(best)
+                   else f"All {_count(len(best), 'feasible run')}, best first.")
+        blocks.append(Table(("Rank", "Run", metric),
+                            tuple((str(i), name, _metric_value(metric, value))
+                                  for i, (name, value) in enumerate(best, start=1)),
+                            (True, False, True), caption))
+    if selection.infeasible:
+        by_name = {run.name: run for run in runs}
+        rows = []
+        for name, violations in selection.infeasible[:LISTED_RUNS]:
+            run = by_name.get(name)
+            missed = []
+            for constraint in selection.constraints:
+                if str(constraint) in violations:
+                    value = run.value(constraint.metric) if run is not None else None
+                    sign = "≤" if constraint.op == "<=" else "≥"
+                    missed.append(f"{constraint.metric} is "
+                                  f"{_metric_value(constraint.metric, value)}, needs {sign} "
+                                  f"{_metric_value(constraint.metric, constraint.threshold)}")
+            rows.append((name, "; ".join(missed)))
+        total = len(selection.infeasible)
+        caption = (f"The first {LISTED_RUNS} of {total:,} infeasible runs."
+                   if total > LISTED_RUNS else f"{_count(total, 'infeasible run')}.")
+        blocks.append(Table(("Infeasible run", "Threshold missed"), tuple(rows), (),
+                            caption))
+    if selection.missing:
+        shown = selection.missing[:LISTED_RUNS]
+        more = len(selection.missing) - len(shown)
+        blocks.append(Bullets(
+            tuple(f"{name}: no {', '.join(metrics)}" for name, metrics in shown)
+            + ((f"… and {more:,} more",) if more else ()),
+            "Runs that cannot be judged (a metric is missing)"))
+    against = next((c.metric for c in selection.constraints if c.metric != metric), None)
+    if against is not None:
+        values = run_metrics(list(runs)[-SELECTION_CHART_RUNS:])
+        if selection.winner is not None and all(v.name != selection.winner for v in values):
+            values += [v for v in run_metrics([r for r in runs if r.name == selection.winner])]
+        scope = (f" (the newest {SELECTION_CHART_RUNS} runs and the winner)"
+                 if len(runs) > SELECTION_CHART_RUNS else "")
+        blocks.append(Figure(f"{metric} against {against}",
+                             selection_chart(selection, values, against),
+                             f"Each run{scope} by its {metric} and {against}; the shaded area "
+                             "meets every threshold.", width=520))
+    return blocks
+
+
+def _change_log(changes: Sequence[Any]) -> Block:
+    if not changes:
+        return Paragraph("No change to the metric or the dev set is logged yet.",
+                         label="Change log:")
+    shown = changes[:LOG_ENTRIES]
+    caption = (f"The newest {len(shown)} of {len(changes):,} changes."
+               if len(changes) > len(shown) else "Newest first.")
+    return Table(("Date", "What changed", "Why", "Who"),
+                 tuple((_day(c.changed_on), c.label, c.reason, c.author or "–")
+                       for c in shown), (), f"Change log of the metric and the dev set. "
+                                            f"{caption}")
+
+
+def _error_analysis_section(context: StatusContext) -> Section:
+    store, project = context.store, context.project
+    samples = [s for s in store.reviews.samples(project.id) if s.kind != "audit"]
+    analysis = None
+    for sample in samples:
+        candidate = analyze_sample(store, sample.id)
+        if candidate.summary is not None:
+            analysis = candidate
+            break
+    if analysis is None:
+        waiting = (f" A review sample is drawn ('{samples[0].name}') but nothing in it is "
+                   "tagged yet." if samples else "")
+        return _empty("error_analysis",
+                      "No error analysis yet." + waiting + " On the Error analysis page, "
+                      "draw a random sample of misclassified dev examples and tag each with "
+                      "its causes; the report then shows which cause is worth fixing first.")
+    sample, summary = analysis.sample, analysis.summary
+    assert summary is not None
+    run_name = next((run.name for run in context.runs if run.key == sample.run_key), None)
+    source = f" of run {run_name}" if run_name else ""
+    drawn = (f", drawn from {sample.population:,} misclassified dev examples"
+             if sample.population else "")
+    seed = f" (seed {sample.seed})" if sample.seed is not None else ""
+    blocks: list[Block] = [
+        Paragraph(summary.headline + ".", style="verdict"),
+        Paragraph(f"Review '{sample.name}'{source}: {analysis.counts.reviewed} of "
+                  f"{analysis.counts.size} sampled mistakes reviewed{drawn}{seed}; dev error "
+                  f"{format_pct(summary.dev_error)}; review adequacy: "
+                  f"{summary.adequacy_label}."),
+    ]
+    ranks = {name: i for i, name in enumerate(summary.priority_order, start=1)}
+    rows = tuple(
+        (c.name, f"{c.count}", format_pct(c.share),
+         f"{format_pct(c.share_low)} to {format_pct(c.share_high)}",
+         format_points(c.ceiling, 2), format_pct(c.error_if_fixed, 2),
+         "–" if c.effort is None else f"{c.effort:g}",
+         str(ranks[c.name]) if c.name in ranks else "–")
+        for c in summary.categories)
+    blocks.append(Table(("Category", "Tagged", "Share", "95% interval", "Ceiling",
+                         "Dev error if fixed", "Effort", "Priority rank"), rows,
+                        (False, True, True, True, True, True, True, True),
+                        f"Categories of the {summary.reviewed} reviewed mistakes, largest "
+                        "share first."))
+    blocks.append(Paragraph(
+        "Share: the part of the reviewed mistakes tagged with the category (an example can "
+        "carry several, so shares need not add to 100%). Ceiling: the most dev error that "
+        "fixing the category entirely could remove (dev error × share). Priority ranks by "
+        "ceiling per unit of the effort the team estimated (1 = fix first).", style="note"))
+    blocks.append(Bullets(tuple(summary.reasons), "Why"))
+    if analysis.mislabel is not None:
+        verdict = analysis.mislabel
+        word = "fix the labels" if verdict.verdict == "fix_labels" else "not a priority"
+        blocks.append(Paragraph(verdict.reasons[0], label=f"Mislabeled examples: {word}."))
+        blocks.append(Bullets(tuple(verdict.reasons[1:])))
+    blocks.append(Figure("Share of each category", shares_chart(summary),
+                         "Bars: share of the reviewed mistakes; whiskers: 95% interval; the "
+                         "text gives the ceiling and the dev error if the category were "
+                         "fixed.", width=420))
+    return Section("error_analysis", SECTION_TITLES["error_analysis"], tuple(blocks))
+
+
+def _sizing_section(context: StatusContext) -> Section:
+    store, project = context.store, context.project
+    ranked = runs_by_dev_error(context.runs)
+    raw_plan = store.projects.setting(project.id, PLAN_SETTING)
+    if len(ranked) < 2 and raw_plan is None:
+        return _empty("sizing", "Nothing to size yet: the check whether the dev set can tell "
+                                "the two best runs apart needs two runs with a dev error and "
+                                "the dev set size, and no split plan is saved.")
+    blocks: list[Block] = [Paragraph(
+        "A dev set can only tell two runs apart when it holds enough examples for their "
+        "difference; otherwise the better-looking run may be better by chance.",
+        style="note")]
+    if len(ranked) < 2:
+        blocks.append(Paragraph("The separation check needs two runs with a dev error.",
+                                style="empty"))
+    else:
+        best, second = ranked[0], ranked[1]
+        try:
+            comparison = compare_runs(
+                best, second, predictions=prediction_disagreement(store, project.id, best,
+                                                                  second))
+        except InputError as exc:
+            blocks.append(Paragraph(f"The two best runs cannot be compared: {exc}.",
+                                    style="empty"))
+        else:
+            blocks += [
+                Paragraph(comparison.verdict, label="The two best runs:", style="verdict"),
+                Bullets(tuple(comparison.reasons)),
+                Figure("Dev set size against what the difference needs",
+                       separation_chart(comparison),
+                       "The dev set's examples next to the examples needed to tell the two "
+                       "best runs apart (α 0.05, power 80%).", width=480),
+            ]
+    blocks += _plan_blocks(raw_plan)
+    return Section("sizing", SECTION_TITLES["sizing"], tuple(blocks))
+
+
+def _plan_blocks(raw: object) -> list[Block]:
+    if raw is None:
+        return [Paragraph("No split plan is saved for this project (the planner on the "
+                          "Dev/test sizing page saves one).", label="Split plan:")]
+    try:
+        inputs = plan_inputs(raw)
+        plan = plan_split(inputs.source_counts(), inputs.target, inputs.dev, inputs.test)
+    except InputError as exc:
+        return [Paragraph(f"The saved split plan cannot be read: {exc}.", label="Split plan:",
+                          style="empty")]
+    rows = tuple((source, f"{plan.train[source]:,}", f"{plan.train_dev[source]:,}",
+                  f"{plan.dev[source]:,}", f"{plan.test[source]:,}") for source in plan.train)
+    return [
+        Paragraph(plan.verdict, label="Split plan:", style="verdict"),
+        Table(("Source", "Train", "Train-dev", "Dev", "Test"), rows,
+              (False, True, True, True, True), f"Examples per source and split; the product "
+                                               f"sees '{plan.target}'."),
+        Bullets(tuple(plan.reasons)),
+        Figure("Where each source goes", allocation_chart(plan),
+               "Each split by source, as shares of the split; the last bar is what a plain "
+               "shuffle would put in dev.", width=480),
+    ]
+
+
+def _decisions_section(context: StatusContext) -> Section:
+    store, project = context.store, context.project
+    active = store.decisions.list(project.id, status="active")
+    superseded = store.decisions.list(project.id, status="superseded")
+    if not active and not superseded:
+        return _empty("decisions", "No decisions recorded yet. Every page that ends in a "
+                                   "verdict can record it as a decision, with the rationale, "
+                                   "the author and the date.")
+    blocks: list[Block] = [Paragraph(
+        f"{_count(len(active), 'decision')} in force, {len(superseded):,} superseded by a "
+        "later one. A decision is never deleted: a later one replaces it.")]
+
+    def rows(decisions: Sequence[Any], with_successor: bool) -> tuple[tuple[Cell, ...], ...]:
+        return tuple(
+            (f"#{d.id}", _day(d.decided_at), d.page_title, d.verdict, d.rationale or "–",
+             d.author or "–") + ((f"#{d.superseded_by}",) if with_successor else ())
+            for d in decisions[:DECISIONS_SHOWN])
+
+    def caption(decisions: Sequence[Any], what: str) -> str:
+        if len(decisions) > DECISIONS_SHOWN:
+            return f"The newest {DECISIONS_SHOWN} of {len(decisions):,} {what}, newest first."
+        return f"{what[:1].upper()}{what[1:]}, newest first."
+
+    columns = ("#", "Date", "Page", "Decision", "Rationale", "By")
+    if active:
+        blocks.append(Table(columns, rows(active, False), (), caption(active,
+                                                                      "decisions in force")))
+    else:
+        blocks.append(Paragraph("No decision is in force: every recorded one is superseded.",
+                                style="empty"))
+    if superseded:
+        blocks.append(Table((*columns, "Superseded by"), rows(superseded, True), (),
+                            caption(superseded, "superseded decisions")))
+    return Section("decisions", SECTION_TITLES["decisions"], tuple(blocks))
+
+
+_BUILDERS: tuple[tuple[str, Callable[[StatusContext], Section]], ...] = (
+    ("status", _status_section),
+    ("runs", _runs_section),
+    ("diagnosis", _diagnosis_section),
+    ("checklist", _checklist_section),
+    ("metrics", _metrics_section),
+    ("error_analysis", _error_analysis_section),
+    ("sizing", _sizing_section),
+    ("decisions", _decisions_section),
+)
+
+
+# --- charts as SVG -----------------------------------------------------------------------
+
+# What an inline SVG may never hold: a script, embedded HTML, an event handler, or a
+# reference to anything outside the file.
+_UNSAFE_SVG = re.compile(
+    r"<\s*(script|foreignObject|iframe|object|embed)\b|<[^>]*\son\w+\s*=|"
+    r"<[^>]*\b(href|src)\s*=\s*[\"']?\s*(?!#|data:)[a-z]*:?//|url\(\s*[\"']?\s*(https?:)?//",
+    re.IGNORECASE)
+_XMLNS = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
+
+
+def _vegalite_version() -> str | None:
+    import altair as alt
+
+    version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return version if version in vl_convert.get_vegalite_versions() else None
+
+
+def chart_svg(chart: Any, width: int | None = None) -> str:
+    """An Altair chart as SVG markup (vl-convert, no browser, no network). `width` sets the
+    plot's width in pixels, as a page's full-width chart would have."""
+    if width is not None:
+        chart = chart.properties(width=width)
+    return vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=_vegalite_version())
+
+
+def _inline_svg(svg: str, title: str) -> str | None:
+    """The SVG ready to sit inside HTML: no XML namespaces (HTML knows SVG), labelled for
+    screen readers, scaled to the page. None when it holds anything unsafe."""
+    start = svg.find("<svg")
+    if start < 0 or _UNSAFE_SVG.search(svg):
+        return None
+    svg = svg[start:]
+    end = svg.index(">")
+    opening = _XMLNS.sub("", svg[:end])
+    opening += f' role="img" aria-label="{html.escape(title, quote=True)}"'
+    return opening + svg[end:]
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report as Markdown (`md`) or self-contained HTML (`html`)."""
+    if fmt == "md":
+        return to_markdown(report)
+    if fmt == "html":
+        return to_html(report)
+    raise InputError(f"unknown report format '{fmt}': use md or html")
+
+
+def _cell_text(cell: Cell) -> str:
+    return cell.text if isinstance(cell, Badge) else cell
+
+
+def to_markdown(report: Report) -> str:
+    """The report as Markdown; every text is escaped (strategy_core.markdown.escape)."""
+    e = md_escape
+    out = [f"# {e(report.title)}", "",
+           f"*{e(f'Generated on {report.date_text} by ML Strategy Dashboard.')}*", ""]
+    for section in report.sections:
+        out += [f"## {e(section.title)}", ""]
+        for block in section.blocks:
+            out += _markdown_block(block)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _markdown_block(block: Block) -> list[str]:
+    e = md_escape
+    if isinstance(block, Paragraph):
+        text = e(block.text)
+        if block.label:
+            text = f"**{e(block.label)}** {text}"
+        if block.style == "note":
+            return [f"> {text}", ""]
+        if block.style == "verdict":
+            return [f"**{e(block.text)}**" if not block.label else text, ""]
+        if block.style == "empty":
+            return [f"*{text}*", ""]
+        return [text, ""]
+    if isinstance(block, Bullets):
+        lines = [f"**{e(block.title)}**", ""] if block.title else []
+        return [*lines, *(f"- {e(item)}" for item in block.items), ""]
+    if isinstance(block, Table):
+        lines = [f"*{e(block.caption)}*", ""] if block.caption else []
+        numeric = block.numeric or (False,) * len(block.columns)
+        lines.append("| " + " | ".join(e(c) if c else " " for c in block.columns) + " |")
+        lines.append("|" + "|".join(" ---: " if right else " --- " for right in numeric) + "|")
+        for row in block.rows:
+            lines.append("| " + " | ".join(e(_cell_text(c)) or " " for c in row) + " |")
+        return [*lines, ""]
+    if isinstance(block, Figure):
+        return [f"*{e(f'Chart: {block.title}. {block.caption}')} "
+                f"{e('(The HTML version of this report shows the chart.)')}*", ""]
+    raise TypeError(f"unknown report block {type(block).__name__}")
+
+
+_CSS = """
+:root { color-scheme: light; }
+body { margin: 0; background: #f6f7f9; color: #1f2328;
+  font: 15px/1.55 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 980px; margin: 0 auto; padding: 32px 40px 48px; background: #fff; }
+header { border-bottom: 3px solid #2f7abf; padding-bottom: 12px; margin-bottom: 8px; }
+h1 { font-size: 28px; margin: 0 0 4px; }
+.meta { color: #59636e; margin: 0; }
+nav ol { columns: 2; margin: 12px 0 0; padding-left: 20px; color: #59636e; }
+nav a { color: #2f7abf; text-decoration: none; }
+section { border-top: 1px solid #d5dae0; margin-top: 28px; padding-top: 4px; }
+h2 { font-size: 21px; margin: 16px 0 10px; }
+h3 { font-size: 15px; margin: 14px 0 4px; }
+p { margin: 8px 0; }
+.lead { font-size: 16px; background: #f6f9fc; border: 1px solid #d5e3f2; border-radius: 6px;
+  padding: 12px 16px; }
+.verdict { background: #eef5fc; border-left: 4px solid #2f7abf; padding: 10px 14px;
+  font-weight: 600; }
+.note { color: #59636e; font-size: 13.5px; }
+.empty { background: #f6f7f9; border: 1px dashed #a6adb4; padding: 10px 14px;
+  color: #59636e; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0 4px; font-size: 13.5px; }
+table.compact { width: auto; min-width: 50%; }
+caption { caption-side: top; text-align: left; color: #59636e; padding-bottom: 4px; }
+th, td { border-bottom: 1px solid #e3e6ea; padding: 5px 8px; text-align: left;
+  vertical-align: top; overflow-wrap: anywhere; }
+th { background: #f0f2f5; font-weight: 600; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+.badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12.5px;
+  font-weight: 600; white-space: nowrap; }
+.badge.good { background: #dff3e4; color: #1e6b36; }
+.badge.bad { background: #fbe1df; color: #a1271f; }
+.badge.focus { background: #dce9f7; color: #1d5a94; }
+.badge.neutral { background: #eceef1; color: #4d5560; }
+ul { margin: 6px 0; padding-left: 22px; }
+figure { margin: 14px 0; }
+figure svg { max-width: 100%; height: auto; display: block; }
+figcaption { color: #59636e; font-size: 13px; margin-top: 4px; }
+footer { margin-top: 36px; color: #59636e; font-size: 12.5px; }
+@media print { body { background: #fff; } main { padding: 0; }
+  figure, table, .verdict { break-inside: avoid; } }
+"""
+
+# Nothing may be fetched: no script, no remote style, font or image (inline SVG is fine).
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def to_html(report: Report) -> str:
+    """The report as one self-contained HTML file: inline CSS, charts as inline SVG, every
+    text escaped with html.escape, and a Content-Security-Policy that forbids any load."""
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(report.title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        "<header>",
+        f"<h1>{e(report.title)}</h1>",
+        f'<p class="meta">Generated on {e(report.date_text)} by ML Strategy Dashboard.</p>',
+        '<nav aria-label="Sections"><ol>',
+        *(f'<li><a href="#{section.key}">{e(section.title)}</a></li>'
+          for section in report.sections),
+        "</ol></nav>",
+        "</header>",
+    ]
+    for section in report.sections:
+        parts.append(f'<section id="{section.key}" aria-labelledby="{section.key}-title">')
+        parts.append(f'<h2 id="{section.key}-title">{e(section.title)}</h2>')
+        parts += [_html_block(block) for block in section.blocks]
+        parts.append("</section>")
+    parts += [
+        "<footer>This file is self-contained: it loads nothing from the network. Numbers "
+        "come from the project's data on the day it was generated.</footer>",
+        "</main>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _html_cell(cell: Cell) -> str:
+    if isinstance(cell, Badge):
+        tone = cell.tone if cell.tone in (GOOD, BAD, NEUTRAL, FOCUS) else NEUTRAL
+        return f'<span class="badge {tone}">{html.escape(cell.text)}</span>'
+    return html.escape(cell) if cell else ""
+
+
+def _html_block(block: Block) -> str:
+    e = html.escape
+    if isinstance(block, Paragraph):
+        style = block.style if block.style in ("lead", "verdict", "note", "empty") else None
+        attribute = f' class="{style}"' if style else ""
+        label = f"<strong>{e(block.label)}</strong> " if block.label else ""
+        return f"<p{attribute}>{label}{e(block.text)}</p>"
+    if isinstance(block, Bullets):
+        title = f"<h3>{e(block.title)}</h3>" if block.title else ""
+        items = "".join(f"<li>{e(item)}</li>" for item in block.items)
+        return f"{title}<ul>{items}</ul>"
+    if isinstance(block, Table):
+        numeric = block.numeric or (False,) * len(block.columns)
+
+        def attr(index: int) -> str:
+            return ' class="num"' if index < len(numeric) and numeric[index] else ""
+
+        caption = f"<caption>{e(block.caption)}</caption>" if block.caption else ""
+        head = "".join(f'<th scope="col"{attr(i)}>{e(c)}</th>'
+                       for i, c in enumerate(block.columns))
+        body = "".join("<tr>" + "".join(f"<td{attr(i)}>{_html_cell(c)}</td>"
+                                        for i, c in enumerate(row)) + "</tr>"
+                       for row in block.rows)
+        compact = ' class="compact"' if len(block.columns) <= 3 else ""
+        return (f"<table{compact}>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+                "</table>")
+    if isinstance(block, Figure):
+        drawing = None
+        try:
+            drawing = _inline_svg(chart_svg(block.chart, block.width), block.title)
+        except Exception:  # noqa: BLE001 - a chart that cannot be drawn leaves its caption
+            drawing = None
+        if drawing is None:
+            drawing = '<p class="empty">This chart could not be drawn.</p>'
+        return (f"<figure>{drawing}<figcaption><strong>{e(block.title)}.</strong> "
+                f"{e(block.caption)}</figcaption></figure>")
+    raise TypeError(f"unknown report block {type(block).__name__}")
+
+
+# --- one call for the page and the command line ------------------------------------------------
+
+
+def report_file_name(report: Report, fmt: str) -> str:
+    """'cat-classifier-demo-report-2026-11-21.html'."""
+    return f"{report.slug}-report-{report.generated_on:%Y-%m-%d}.{fmt}"
+
+
+def project_report(store: Store, project: Project, fmt: str, *,
+                   generated_on: date | None = None) -> tuple[Report, str]:
+    """Build the report and render it in one format (`md` or `html`)."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown report format '{fmt}': use md or html")
+    report = build_report(store, project, generated_on=generated_on)
+    return report, render(report, fmt)
