@@ -3,16 +3,23 @@
 A predictions CSV has one row per example of one run: ``example_id, label, prediction`` and
 optionally ``split`` (default dev), ``source``, ``text``, ``url`` / ``image_url`` and
 ``weight`` (issue 4, SPEC 4.4). Only the header is read here, in Python; the rows are read
-and checked by DuckDB's own CSV reader in the store, never row by row in Python.
+and checked by DuckDB's own CSV reader in the store, never row by row in Python. Before
+that, `check_text` passes over the raw bytes (NUL bytes, text that is not UTF-8), and when
+a file has problems `record_lines` finds the file line each reported record starts on.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 from strategy_core.errors import InputError
+from strategy_core.run_csv import is_utf16
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("example_id", "label", "prediction")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("split", "source", "text", "url", "weight")
@@ -53,8 +60,10 @@ _HEADER_SPELLINGS: dict[str, tuple[str, ...]] = {
     "weight": ("weight", "weights", "sample_weight", "importance"),
 }
 
-HEADER_BYTES = 64 * 1024
-"""How much of the file is read to find the header line."""
+HEADER_BYTES = 1024 * 1024
+"""The longest header line read (2,000 long column names fit many times over)."""
+SCAN_BYTES = 1024 * 1024
+"""The chunk `check_text` reads at a time."""
 
 
 class PredictionFileError(InputError):
@@ -105,8 +114,11 @@ def read_layout(head: bytes) -> PredictionLayout:
     """
     if not head or not head.strip():
         raise InputError("the file is empty")
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    if is_utf16(head):
         raise InputError("the file is UTF-16 text; save it as UTF-8 CSV and upload it again")
+    if b"\n" not in head and len(head) >= HEADER_BYTES:
+        raise InputError(f"the header line is longer than {HEADER_BYTES // (1024 * 1024)} MB: "
+                         "is this a CSV file?", row=1)
     first = head.split(b"\n", 1)[0]
     if b"\x00" in first:
         raise InputError("the file holds binary data (a NUL byte), not CSV text", row=1)
@@ -163,3 +175,86 @@ def _role(header: str) -> str | None:
         if name in spellings:
             return role
     return None
+
+
+def check_text(handle: BinaryIO, layout: PredictionLayout) -> None:
+    """Refuse a file holding a NUL byte or bytes that are not UTF-8, naming the row (file
+    line) and, as far as the line shows it, the column (SPEC 7). One pass over the bytes in
+    chunks, at the speed of the UTF-8 decoder: no row is parsed here."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines_before = 0
+    line_start = b""  # the bytes of the current line that lie in earlier chunks
+    while True:
+        chunk = handle.read(SCAN_BYTES)
+        nul = chunk.find(b"\x00")
+        problem, offset = None, None
+        try:
+            decoder.decode(chunk if nul < 0 else chunk[:nul], final=not chunk)
+        except UnicodeDecodeError as exc:
+            # The decoder keeps at most 3 bytes of an unfinished character from the last
+            # chunk; an error found in them is placed at the start of this chunk.
+            offset = max(exc.start - (len(exc.object) - len(chunk if nul < 0 else
+                                                            chunk[:nul])), 0)
+            problem = "the file is not UTF-8 text; save it as UTF-8 CSV and upload it again"
+        if problem is None and nul >= 0:
+            offset = nul
+            problem = "the file holds binary data (a NUL byte), not CSV text"
+        if problem is not None and offset is not None:
+            before = chunk[:offset]
+            row = lines_before + before.count(b"\n") + 1
+            newline = before.rfind(b"\n")
+            partial = before[newline + 1:] if newline >= 0 else line_start + before
+            column = _column_of(partial, layout) if row > 1 else None
+            raise InputError(problem, row=row, column=column)
+        if not chunk:
+            return
+        lines_before += chunk.count(b"\n")
+        newline = chunk.rfind(b"\n")
+        line_start = chunk[newline + 1:] if newline >= 0 else line_start + chunk
+
+
+def _column_of(partial_line: bytes, layout: PredictionLayout) -> str | None:
+    """The header of the cell a line's first bytes end in (a guess across quoted newlines)."""
+    text = partial_line.decode("utf-8", errors="replace").lstrip("\ufeff")
+    cells = next(csv.reader([text], delimiter=layout.delimiter), [""])
+    position = max(len(cells) - 1, 0)
+    return layout.headers[position] if position < len(layout.headers) else None
+
+
+def record_lines(path: Path, delimiter: str, records: Collection[int] = (),
+                 reader_lines: Collection[int] = ()) -> dict[tuple[str, int], int]:
+    """The file line each wanted record starts on, for messages that name a row.
+
+    ``records`` counts data records (1 = the first after the header; blank lines do not
+    count): keys ``("record", n)``. ``reader_lines`` are DuckDB's "CSV Error on Line" numbers,
+    which count the header, blank lines and records but not the extra lines of a quoted
+    newline: keys ``("reader", n)``. Only run when a file has problems; reads as far as the
+    last wanted record.
+    """
+    wanted = {("record", n) for n in records} | {("reader", n) for n in reader_lines}
+    found: dict[tuple[str, int], int] = {}
+    if not wanted:
+        return found
+    last_record = max(records, default=0)
+    last_reader = max(reader_lines, default=0)
+    with Path(path).open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        record = reader_line = 0
+        previous_end = 0
+        try:
+            for row in reader:
+                start = previous_end + 1
+                previous_end = reader.line_num
+                reader_line += 1
+                if reader_line > 1 and row:
+                    record += 1
+                    if ("record", record) in wanted:
+                        found[("record", record)] = start
+                if ("reader", reader_line) in wanted:
+                    found[("reader", reader_line)] = start
+                if record >= last_record and reader_line >= last_reader:
+                    break
+        except csv.Error:
+            # Broken quoting: the record that could not be read starts after the last one.
+            found.setdefault(("reader", reader_line + 1), previous_end + 1)
+    return found

@@ -31,6 +31,8 @@ ROLES: tuple[str, ...] = (*RUN_FIELDS, "metric", "param", "ignore")
 VALUE_KINDS: tuple[str, ...] = ("error", "accuracy")
 SCALES: tuple[str, ...] = ("fraction", "percent")
 MAX_PROBLEMS = 50
+MAX_FILE_MB = 50
+"""The largest run CSV read (5,000 runs with many metrics take a few MB)."""
 
 # Columns each tracker writes that are not results: (format, header) -> role.
 _FIXED_COLUMNS: dict[str, dict[str, str]] = {
@@ -131,12 +133,15 @@ class RunBuild:
 def read_table(data: bytes) -> RawTable:
     """Decode UTF-8 (BOM allowed) CSV text and split it into cells.
 
-    Rejects, with the row: empty files, binary or non-UTF-8 text, broken quoting and rows
-    whose number of cells differs from the header. Blank lines are skipped.
+    Rejects, with the row: files over MAX_FILE_MB, empty files, UTF-16, binary or non-UTF-8
+    text, broken quoting and rows whose number of cells differs from the header. Blank lines
+    are skipped.
     """
+    if len(data) > MAX_FILE_MB * 1024 * 1024:
+        raise InputError(f"the file is larger than the {MAX_FILE_MB} MB limit")
     if not data or not data.strip():
         raise InputError("the file is empty")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    if is_utf16(data):
         raise InputError("the file is UTF-16 text; save it as UTF-8 CSV and upload it again")
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
@@ -196,6 +201,20 @@ def read_table(data: bytes) -> RawTable:
                 row=line,
             )
     return RawTable(headers, tuple(body), tuple(lines[1:]), delimiter)
+
+
+def is_utf16(head: bytes) -> bool:
+    """UTF-16 text, with a byte-order mark or without one (a NUL byte beside every ASCII
+    character), rather than UTF-8 or binary data."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = head[:400]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return (odd.count(0) == len(odd) and 0 not in even) or (
+        even.count(0) == len(even) and 0 not in odd)
 
 
 def _column_at(data: bytes, offset: int) -> str | None:
@@ -288,17 +307,19 @@ def propose_mapping(table: RawTable, fmt: str | None = None) -> list[ColumnMappi
     if fmt not in FORMATS:
         raise InputError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
     fixed = _FIXED_COLUMNS[fmt]
+    decimal_comma = table.delimiter != ","
     taken: set[str] = set()
     mapping: list[ColumnMapping] = []
     for index, column in enumerate(table.headers):
         cells = [row[index] for row in table.rows]
-        role, kind = _propose_role(fmt, column, cells, fixed)
+        role, kind = _propose_role(fmt, column, cells, fixed, decimal_comma)
         if role in RUN_FIELDS:
             if role in taken:
-                role, kind = ("metric" if _numeric_share(cells) > 0 else "param"), None
+                role, kind = ("metric" if _numeric_share(cells, decimal_comma) > 0
+                              else "param"), None
             else:
                 taken.add(role)
-        scale = detect_scale(cells) if role in ERROR_FIELDS else None
+        scale = detect_scale(cells, decimal_comma) if role in ERROR_FIELDS else None
         mapping.append(
             ColumnMapping(column, role, _strip_prefix(column), kind if role in ERROR_FIELDS
                           else None, scale)
@@ -307,7 +328,7 @@ def propose_mapping(table: RawTable, fmt: str | None = None) -> list[ColumnMappi
 
 
 def _propose_role(
-    fmt: str, column: str, cells: list[str], fixed: dict[str, str]
+    fmt: str, column: str, cells: list[str], fixed: dict[str, str], decimal_comma: bool
 ) -> tuple[str, str | None]:
     if column in fixed:
         return fixed[column], None
@@ -335,25 +356,41 @@ def _propose_role(
         return field_name, kind
     if lowered in _PARAM_NAMES:
         return "param", None
-    return ("metric" if _numeric_share(cells) >= 0.5 else "param"), None
+    return ("metric" if _numeric_share(cells, decimal_comma) >= 0.5 else "param"), None
 
 
-def _numeric_share(cells: Sequence[str]) -> float:
+def _numeric_share(cells: Sequence[str], decimal_comma: bool = False) -> float:
     filled = [c for c in cells if c.strip()]
     if not filled:
         return 0.0
-    return sum(_number(c) is not None for c in filled) / len(filled)
+    return sum(_number(c, decimal_comma) is not None for c in filled) / len(filled)
 
 
-def detect_scale(cells: Sequence[str]) -> str:
-    """'percent' when any value is above 1 or written with %, else 'fraction' (SPEC §5)."""
+def detect_scale(cells: Sequence[str], decimal_comma: bool = False) -> str:
+    """How the column's bare numbers are read (SPEC §5): 'percent' when any of them is above
+    1, else 'fraction'; a column whose values all carry % shows as 'percent'.
+
+    A value written with % is a percent whatever the scale, so `0.08` beside `12%` is a
+    fraction (8%), not 0.08%.
+    """
+    bare = signed = False
     for cell in cells:
         if cell.strip().endswith("%"):
+            signed = True
+            continue
+        value = _number(cell, decimal_comma)
+        if value is None or not math.isfinite(value):
+            continue
+        if value > 1:
             return "percent"
-        value = _number(cell)
-        if value is not None and math.isfinite(value) and value > 1:
-            return "percent"
-    return "fraction"
+        bare = True
+    return "percent" if signed and not bare else "fraction"
+
+
+def _bare_numbers(cells: Sequence[str], decimal_comma: bool) -> list[float]:
+    """The finite numbers of a column written without a % sign."""
+    numbers = [_number(c, decimal_comma) for c in cells if not c.strip().endswith("%")]
+    return [n for n in numbers if n is not None and math.isfinite(n)]
 
 
 # -- building runs ---------------------------------------------------------------------
@@ -390,6 +427,7 @@ def build_runs(table: RawTable, mapping: Sequence[ColumnMapping]) -> RunBuild:
 
     index = {h: i for i, h in enumerate(table.headers)}
     decimal_comma = table.delimiter != ","
+    mixed_accuracy = _mixed_accuracy_columns(table, mapping)
     runs: list[Run] = []
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, int] = {}
@@ -404,6 +442,9 @@ def build_runs(table: RawTable, mapping: Sequence[ColumnMapping]) -> RunBuild:
             raw = cell(m)
             try:
                 if m.role in ERROR_FIELDS:
+                    if m.column in mixed_accuracy:
+                        _refuse_fraction_among_percents(raw, mixed_accuracy[m.column],
+                                                        decimal_comma)
                     values[m.role] = _error_value(raw, m, decimal_comma)
                 elif m.role in SIZE_FIELDS:
                     values[m.role] = _size_value(raw, decimal_comma)
@@ -470,13 +511,39 @@ def build_runs(table: RawTable, mapping: Sequence[ColumnMapping]) -> RunBuild:
     return RunBuild(tuple(runs), (), tuple(warnings))
 
 
+def _mixed_accuracy_columns(table: RawTable, mapping: Sequence[ColumnMapping]
+                            ) -> dict[str, float]:
+    """Accuracy columns read as percents whose bare values include some at most 1 beside
+    some above 1, with their largest value. An accuracy of 0.92% is no real run: such a
+    value is a fraction written among percents, and reading it either way is a guess."""
+    out = {}
+    index = {h: i for i, h in enumerate(table.headers)}
+    decimal_comma = table.delimiter != ","
+    for m in mapping:
+        if m.role in ERROR_FIELDS and m.kind == "accuracy" and m.scale == "percent":
+            numbers = _bare_numbers([r[index[m.column]] for r in table.rows], decimal_comma)
+            if numbers and max(numbers) > 1 and any(0 < n <= 1 for n in numbers):
+                out[m.column] = max(numbers)
+    return out
+
+
+def _refuse_fraction_among_percents(raw: str, largest: float, decimal_comma: bool) -> None:
+    if not raw or raw.strip().endswith("%"):
+        return
+    number = _number(raw, decimal_comma)
+    if number is not None and 0 < number <= 1:
+        raise InputError(
+            f"{raw} looks like a fraction but this accuracy column also holds percents (up "
+            f"to {largest:g}); write every value the same way")
+
+
 def _scale_warnings(table: RawTable, mapping: Sequence[ColumnMapping]) -> list[str]:
     out = []
     index = {h: i for i, h in enumerate(table.headers)}
+    decimal_comma = table.delimiter != ","
     for m in mapping:
-        if m.role in ERROR_FIELDS and m.scale == "percent":
-            numbers = [_number(r[index[m.column]]) for r in table.rows]
-            numbers = [n for n in numbers if n is not None and math.isfinite(n)]
+        if m.role in ERROR_FIELDS and m.scale == "percent" and m.kind != "accuracy":
+            numbers = _bare_numbers([r[index[m.column]] for r in table.rows], decimal_comma)
             if numbers and min(numbers) < 1 < max(numbers):
                 out.append(
                     f"column '{m.column}' mixes values below and above 1 "
@@ -575,7 +642,8 @@ def with_overrides(
         out = [replace(m, role=field_name,
                        kind=(m.kind or classify_metric(m.column)[1] or "error")
                        if field_name in ERROR_FIELDS else None,
-                       scale=detect_scale([r[table.headers.index(column)] for r in table.rows])
+                       scale=detect_scale([r[table.headers.index(column)] for r in table.rows],
+                                          table.delimiter != ",")
                        if field_name in ERROR_FIELDS else None)
                if m.column == column else m for m in out]
     if values not in ("auto", *VALUE_KINDS):
@@ -624,7 +692,8 @@ def mapping_from_rows(table: RawTable, rows: Sequence[dict[str, object]]) -> lis
         if role in ERROR_FIELDS:
             position = table.headers.index(column)
             kind = kind or classify_metric(column)[1] or "error"
-            scale = scale or detect_scale([r[position] for r in table.rows])
+            scale = scale or detect_scale([r[position] for r in table.rows],
+                                          table.delimiter != ",")
         else:
             kind = scale = None
         out.append(ColumnMapping(column, role, _strip_prefix(column), kind, scale))  # type: ignore[arg-type]

@@ -108,6 +108,11 @@ def upload_predictions(store: Store, project: Project, runs: Sequence[Run],
                                mime="text/csv", key="ea_pred_sample", on_click="ignore",
                                icon=":material/download:")
         return
+    if uploaded.size > MAX_PREDICTIONS_MB * 1024 * 1024:
+        # The browser refuses bigger files; this holds for any other client too.
+        widgets.show_problems([InputError(f"the file is larger than the {MAX_PREDICTIONS_MB} "
+                                          "MB upload limit")], what=escape(uploaded.name))
+        return
     if run_key in existing:
         st.warning(f"Run {escape(by_key[run_key].name)} already has "
                    f"{existing[run_key].rows:,} predictions: loading replaces them (review "
@@ -146,7 +151,11 @@ def delete_predictions(store: Store, project: Project, runs: Sequence[Run]) -> N
                            format_func=lambda k: by_key[k].name)
         confirm = st.checkbox("Yes, remove them", key="ea_pred_delete_ok")
         if st.button("Remove predictions", key="ea_pred_delete", disabled=not confirm):
-            removed = store.predictions.delete(project.id, key)  # type: ignore[arg-type]
+            try:
+                removed = store.predictions.delete(project.id, key)  # type: ignore[arg-type]
+            except StrategyError as exc:  # e.g. someone else removed them meanwhile
+                st.error(f"Nothing was removed: {escape(exc)}.")
+                return
             flash(f"Removed {removed:,} predictions of {escape(by_key[key].name)}.")
             st.rerun()
 

@@ -81,7 +81,7 @@ def _create_form(store: Store) -> None:
             try:
                 project = store.projects.create(name)
             except StrategyError as exc:
-                st.error(str(exc))
+                st.error(escape(exc))
                 return
             st.session_state[PROJECT_KEY] = project.slug
             st.query_params["project"] = project.slug
@@ -98,7 +98,7 @@ def _manage(store: Store, project: Project) -> None:
                 try:
                     store.projects.rename(project.id, new_name)
                 except StrategyError as exc:
-                    st.error(str(exc))
+                    st.error(escape(exc))
                 else:
                     flash("Renamed. Shared links keep working: the link's slug is unchanged.")
                     st.rerun()
@@ -111,8 +111,15 @@ def _manage(store: Store, project: Project) -> None:
                        "decisions? This cannot be undone.")
             yes, no = st.columns(2)
             if yes.button("Yes, delete", key="project_delete_confirm", type="primary"):
-                store.projects.delete(project.id)
                 st.session_state.pop("project_delete_pending", None)
+                try:
+                    store.projects.delete(project.id)
+                except StrategyError as exc:  # e.g. someone else deleted it meanwhile
+                    st.session_state.pop(PROJECT_KEY, None)
+                    st.query_params.pop("project", None)
+                    flash(f"Nothing was deleted: {escape(exc)} (someone else may have "
+                          "deleted it already).", "warning")
+                    st.rerun()
                 st.session_state.pop(PROJECT_KEY, None)
                 st.query_params.pop("project", None)
                 flash(f"Deleted project {escape(project.name)}.")

@@ -169,7 +169,12 @@ def delete_runs(store: Store, project: Project, runs: list[Run]) -> None:
         keys = st.multiselect("Runs to delete", list(by_key), key="runs_delete_choice",
                               format_func=lambda k: by_key[k].name)
         if keys and st.button(f"Delete {len(keys)} run(s)", key="runs_delete"):
-            store.runs.delete_runs(project.id, keys)
+            try:
+                store.runs.delete_runs(project.id, keys)
+            except StrategyError as exc:  # e.g. someone else deleted one of them meanwhile
+                st.error(f"Nothing was deleted: {escape(exc)}. Someone else may have changed "
+                         "these runs; the list shows the current ones.")
+                return
             flash(f"Deleted {len(keys)} run(s). Undo it from the History tab.")
             st.rerun()
 
@@ -198,8 +203,13 @@ def history(store: Store, project: Project) -> None:
                          "to their previous values.")
             if right.button("Confirm undo", key=f"runs_undo_confirm_{record.id}",
                             type="primary"):
-                store.runs.undo_import(project.id, record.id)
                 st.session_state.pop("runs_undo_pending", None)
+                try:
+                    store.runs.undo_import(project.id, record.id)
+                except StrategyError as exc:  # e.g. someone else undid it meanwhile
+                    left.error(f"Nothing was undone: {escape(exc)} (someone else may have "
+                               "undone it already).")
+                    continue
                 flash(f"Undid import #{record.id}.")
                 st.rerun()
             if right.button("Cancel", key=f"runs_undo_cancel_{record.id}"):

@@ -93,7 +93,7 @@ BAD_FILES = [
     (b"example_id,label,prediction\n", None, None, "no rows"),
     (b"example_id,label,prediction\na,1,1\nb,1\n", 3, None, "2 cells"),
     (b'example_id,label,prediction\na,1,1\nb,"1,0\nc,0,0\n', 3, None, "quot"),
-    (b"example_id,label,prediction\na,1,1\nb,\xff\xfe,0\n", 3, None, "UTF-8"),
+    (b"example_id,label,prediction\na,1,1\nb,\xff\xfe,0\n", 3, "label", "UTF-8"),
     (b"example_id,label,prediction\na,1,1\n,1,0\n", 3, "example_id", "id is empty"),
     (b"example_id,label,prediction\na,1,1\nb,,0\n", 3, "label", "label is empty"),
     (b"example_id,label,prediction\na,1,1\nb,1, \n", 3, "prediction", "prediction is empty"),
