@@ -5,8 +5,8 @@ import streamlit as st
 
 from strategy_core.charts.diagnosis import chain_chart
 from strategy_core.checklist import chain_verdict, evaluate_chain
+from ui import charts, data, session, widgets
 from ui import checklist as chain_ui
-from ui import data, session, widgets
 from ui import diagnosis as pieces
 
 store = session.store()
@@ -36,7 +36,7 @@ chain = evaluate_chain(chosen.decomposition, tolerance, saved.real_world)
 verdict = chain_verdict(chain, chosen.run.name)
 chain_ui.verdict(chain, verdict)
 
-st.altair_chart(chain_chart(chain), width="stretch", key="checklist_chart")
+charts.show(chain_chart, chain, key="checklist_chart")
 st.caption("Each link's gap against the tolerance (dashed line): green at or under it, red "
            "above it, grey when it cannot be computed from this run.")
 chain_ui.several_links_note()

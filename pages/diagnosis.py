@@ -8,12 +8,11 @@ from strategy_core.diagnosis import (
     FOCUS_NONE,
     GAP_LABELS,
     GAP_NAMES,
-    decomposition_table,
     focus_verdict,
     trend_summary,
 )
 from strategy_core.markdown import escape
-from ui import data, session, widgets
+from ui import charts, data, session, widgets
 from ui import diagnosis as pieces
 
 store = session.store()
@@ -59,7 +58,7 @@ else:
 chart_column, todo_column = st.columns([3, 2], gap="large")
 with chart_column:
     st.markdown("**Error levels, human → test**")
-    st.altair_chart(staircase_chart(result), width="stretch", key="diagnosis_staircase")
+    charts.show(staircase_chart, result, key="diagnosis_staircase")
     st.caption("Each column is an error level; its coloured top is the gap from the level "
                "before (avoidable bias, variance, data mismatch, dev overfitting). Whiskers: "
                "the gap's 95% interval, drawn from the level before. A faded top is a "
@@ -79,8 +78,8 @@ else:
     trend = trend_summary(every_run)
     if trend:
         st.markdown(escape(trend))
-    st.altair_chart(trend_chart(every_run, pieces.change_marks(store, project.id)),
-                    width="stretch", key="diagnosis_trend")
+    charts.show(trend_chart, every_run, pieces.change_marks(store, project.id),
+                key="diagnosis_trend", cache_key=(store.path, store.version, project.id))
     shown_runs = ("" if len(every_run) <= TREND_MAX_RUNS else
                   f" Showing the newest {TREND_MAX_RUNS} of {len(every_run)} runs.")
     st.caption("Each gap over the runs, oldest to newest. The big dot on each run is its "
@@ -88,7 +87,7 @@ else:
                f"month's work move the gap it targeted?{shown_runs}")
 
 st.subheader("Every run")
-table = decomposition_table(every_run)
+table = pieces.decomposition_frame(store, project.id)
 shown = table.copy()
 for name in GAP_NAMES:
     shown[name] = shown[name] * 100
@@ -97,7 +96,7 @@ st.dataframe(shown, hide_index=True, key="diagnosis_table",
 st.caption(f"{len(table)} runs, oldest first, against human level "
            f"{pieces.proxy_short(levels)}. Gaps in percentage points.")
 widgets.safe_download(table, f"{project.slug}-diagnosis.csv", "Download decompositions (CSV)",
-                      key="diagnosis_download")
+                      key="diagnosis_download", cache_key=(store.path, store.version, project.id))
 
 st.subheader("Human levels")
 widgets.human_levels_editor(store, project, key="diagnosis_human")

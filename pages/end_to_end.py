@@ -5,7 +5,7 @@ import streamlit as st
 
 from strategy_core.charts.guides import end_to_end_chart
 from strategy_core.markdown import escape
-from ui import guides, guides_parts, session, widgets
+from ui import charts, guides, guides_parts, session, widgets
 
 store = session.store()
 project = session.require_project()
@@ -24,7 +24,7 @@ with guide_tab:
     with left:
         guides.verdict_box(result.verdict, result.headline, result.reasons)
     with right:
-        st.altair_chart(end_to_end_chart(result), width="stretch")
+        charts.show(end_to_end_chart, result)
         st.caption("Bars: the labeled (x, y) examples each complexity needs (the rules of "
                    "thumb above). Line: what you have.")
     widgets.record_decision(store, project, "end_to_end", result.headline,

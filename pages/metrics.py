@@ -28,8 +28,10 @@ st.caption(f"Project **{escape(project.name)}**: agree on one number to rank run
 runs = data.runs(store, project.id)
 saved = metric_data.definition(store, project.id)
 changes = metric_data.changes(store, project.id)
-values = run_metrics(runs)
-metrics = selectable_metrics(runs)
+# Every ranking below is a pure function of the runs: computed once per data version.
+version = (store.path, store.version, project.id)
+values = data.memo((*version, "run_metrics"), lambda: run_metrics(runs))
+metrics = data.memo((*version, "selectable_metrics"), lambda: selectable_metrics(runs))
 
 tab_select, tab_single, tab_weighted, tab_log = st.tabs(
     ["Optimizing + satisficing", "Single number", "Weighted error", "Change log"])
@@ -54,14 +56,17 @@ with tab_select:
             metrics_select.definition_status(store, project, definition, saved)
             st.markdown(f"### {escape(definition.statement())}")
             try:
-                selection = select_from_runs(runs, definition)
+                selection = data.memo((*version, "selection", repr(definition)),
+                                      lambda: select_from_runs(runs, definition))
             except InputError as exc:  # e.g. a saved definition names a metric since removed
                 st.warning(escape(exc), icon=":material/help:")
                 selection = select_run(values, definition.objective, definition.constraints)
-            metrics_select.show_selection(selection, values)
-            metrics_select.show_chart(selection, values, metrics)
+            metrics_select.show_selection(selection, values,
+                                          cache_key=(*version, repr(definition)))
+            metrics_select.show_chart(selection, values, metrics,
+                                      cache_key=(*version, repr(definition)))
             metrics_select.show_trend(runs, definition.objective.metric, change_marks(changes),
-                                      selection.winner)
+                                      selection.winner, cache_key=version)
             metrics_select.save_form(store, project, definition, saved)
             widgets.record_decision(store, project, "metrics",
                                     metrics_select.decision_verdict(definition, selection),
@@ -69,12 +74,14 @@ with tab_select:
                                     key="metrics_sel")
 
 with tab_single:
-    f1_result = metrics_single.f1_section(values, metrics)
+    f1_result = metrics_single.f1_section(values, metrics, cache_key=version)
     if f1_result is not None:
         widgets.record_decision(store, project, "metrics", f1_result.verdict[:300],
                                 f1_result.as_dict(), key="metrics_f1")
     st.divider()
-    slices = metrics_single.slices_section(values, extra_metrics(runs))
+    slices = metrics_single.slices_section(
+        values, data.memo((*version, "extra_metrics"), lambda: extra_metrics(runs)),
+        cache_key=version)
     if slices is not None:
         widgets.record_decision(store, project, "metrics", slices.reasons[0][:300],
                                 slices.as_dict(), key="metrics_slices")

@@ -8,7 +8,7 @@ from strategy_core.charts.diagnosis import staircase_chart
 from strategy_core.checklist import evaluate_chain
 from strategy_core.diagnosis import trend_summary
 from strategy_core.markdown import escape
-from ui import data, overview, session
+from ui import charts, data, overview, session
 from ui import diagnosis as pieces
 
 store = session.store()
@@ -40,8 +40,7 @@ overview.across_the_project(status, project)
 chart_column, chain_column = st.columns([3, 2], gap="large")
 with chart_column:
     st.markdown(f"**Error levels of the newest run, {escape(newest.run.name)}**")
-    st.altair_chart(staircase_chart(newest.decomposition, height=260), width="stretch",
-                    key="overview_staircase")
+    charts.show(staircase_chart, newest.decomposition, height=260, key="overview_staircase")
     trend = trend_summary(every_run)
     if trend:
         st.caption(escape(trend))

@@ -31,7 +31,8 @@ with tabs["Runs"]:
                      key="runs_table")
         st.caption(f"{len(runs)} runs, oldest first. Click a column header to sort.")
         widgets.safe_download(frame, f"{project.slug}-runs.csv", "Download runs (CSV)",
-                              key="runs_download")
+                              key="runs_download",
+                              cache_key=(store.path, store.version, project.id))
         if store.can_write:
             run_forms.delete_runs(store, project, runs)
 

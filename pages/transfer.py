@@ -6,7 +6,7 @@ import streamlit as st
 from strategy_core.charts.guides import task_data_chart, transfer_chart
 from strategy_core.guides import both_fit_note
 from strategy_core.markdown import escape
-from ui import guides, guides_transfer, session, widgets
+from ui import charts, guides, guides_transfer, session, widgets
 
 store = session.store()
 project = session.require_project()
@@ -25,7 +25,7 @@ with transfer_tab:
     with left:
         guides.verdict_box(transfer.verdict, transfer.headline, transfer.reasons)
     with right:
-        st.altair_chart(transfer_chart(transfer), width="stretch")
+        charts.show(transfer_chart, transfer)
         st.caption("Bars: each task's labeled examples (log scale). Dashed line: the least "
                    "task A needs for transfer to pay off.")
     widgets.record_decision(store, project, "transfer", transfer.headline,
@@ -39,7 +39,7 @@ with multitask_tab:
         with left:
             guides.verdict_box(multitask.verdict, multitask.headline, multitask.reasons)
         with right:
-            st.altair_chart(task_data_chart(multitask), width="stretch")
+            charts.show(task_data_chart, multitask)
         st.dataframe(guides_transfer.task_table(multitask), hide_index=True, key="mt_table",
                      column_config=guides_transfer.TASK_TABLE_COLUMNS)
         st.caption("Data per task is similar when, for each task, the other tasks together "

@@ -84,6 +84,24 @@ _CAUSES: tuple[tuple[str, float, str | None], ...] = (
 )
 
 
+def seed_history(store: Store, project_id: int) -> None:
+    """The team's record so far: a dev-set change and two decisions, the first superseded."""
+    store.metric_log.add(
+        project_id, "dev_set", "Dev and test sets are mobile photos only",
+        "The app's users upload phone photos; a dev set of web images ranked models by the "
+        "wrong data.", "Ana", "2026-09-20")
+    variance = store.decisions.record(
+        project_id, "diagnosis", "Work on variance: add dropout and data augmentation",
+        {"run": "resnet50-longer", "focus": "variance", "variance": 0.055},
+        "resnet50 fits the training set (0.6%) but training-dev is 6.1%.", "Wei")
+    store.decisions.record(
+        project_id, "diagnosis",
+        "Work on data mismatch: collect and synthesize mobile-like training photos",
+        {"run": "resnet50-dropout-aug", "focus": "data_mismatch", "data_mismatch": 0.042},
+        "Variance is down to 0.7 pts after dropout and augmentation; dev (mobile) is still "
+        "4.2 pts above training-dev (web).", "Ana", supersedes=variance.id)
+
+
 def _round(value: float) -> int:
     return int(value + 0.5)
 

@@ -1,6 +1,8 @@
 """Statistics shared by the rules: binomial intervals and normal quantiles.
 
-Thin wrappers over statsmodels and scipy so every page uses the same methods.
+Thin wrappers over statsmodels and scipy so every page uses the same methods. Both are
+imported on first use, not with this module: the store imports it, and scipy with statsmodels
+cost a second and 60 MB of every process start (benchmarks/results.md).
 """
 
 from __future__ import annotations
@@ -10,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from strategy_core.errors import InputError
 
@@ -33,6 +33,8 @@ class Interval:
 
 def z_quantile(q: float) -> float:
     """Standard normal quantile, e.g. z(0.975) = 1.95996."""
+    from scipy.stats import norm
+
     return float(norm.ppf(q))
 
 
@@ -44,6 +46,8 @@ def wilson_interval(rate: float, n: int, confidence: float = 0.95) -> Interval:
         raise InputError("a proportion must be between 0 and 1")
     if not 0 < confidence < 1:
         raise InputError("confidence must be between 0 and 1 (e.g. 0.95)")
+    from statsmodels.stats.proportion import proportion_confint
+
     low, high = proportion_confint(rate * n, n, alpha=1 - confidence, method="wilson")
     # The score interval's ends are exactly 0 and 1 at the extremes; statsmodels leaves
     # rounding noise (3e-18) there.
@@ -58,6 +62,8 @@ def newcombe_difference(
     """Newcombe's hybrid score interval for rate_a − rate_b on independent samples."""
     if n_a <= 0 or n_b <= 0:
         raise InputError("set sizes must be positive integers")
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
     low, high = confint_proportions_2indep(
         rate_a * n_a, n_a, rate_b * n_b, n_b,
         method="newcomb", compare="diff", alpha=1 - confidence,
@@ -82,6 +88,8 @@ def wilson_intervals(
         raise InputError("a proportion must be between 0 and 1")
     if not 0 < confidence < 1:
         raise InputError("confidence must be between 0 and 1 (e.g. 0.95)")
+    from statsmodels.stats.proportion import proportion_confint
+
     low, high = proportion_confint(rate * n, n, alpha=1 - confidence, method="wilson")
     low = np.where(rate == 0, 0.0, np.maximum(0.0, low))
     high = np.where(rate == 1, 1.0, np.minimum(1.0, high))

@@ -73,10 +73,13 @@ class StatusContext:
     project: Project
     runs: Sequence[Run]
     human_levels: HumanLevels
+    known_diagnoses: tuple[RunDiagnosis, ...] | None = None
 
     @cached_property
     def diagnoses(self) -> tuple[RunDiagnosis, ...]:
         """Every run's decomposition against the project's proxy, oldest first."""
+        if self.known_diagnoses is not None:
+            return self.known_diagnoses
         return diagnose_runs(self.runs, self.human_levels.proxy_error)
 
     @property
@@ -208,15 +211,18 @@ def project_status(
     runs: Sequence[Run] | None = None,
     human_levels: HumanLevels | None = None,
     contributors: Sequence[Contributor] | None = None,
+    diagnoses: Sequence[RunDiagnosis] | None = None,
 ) -> ProjectStatus:
     """The project's status: each contributor's lines, in order, and the paragraph they
-    make. ``runs`` and ``human_levels`` may be passed when the caller already read them."""
+    make. ``runs``, ``human_levels`` and the runs' ``diagnoses`` (from `diagnose_runs`
+    with the proxy of those human levels) may be passed when the caller already has them."""
     context = StatusContext(
         store=store,
         project=project,
         runs=store.runs.list(project.id) if runs is None else runs,
         human_levels=(store.projects.human_levels(project.id) if human_levels is None
                       else human_levels),
+        known_diagnoses=None if diagnoses is None else tuple(diagnoses),
     )
     lines: list[StatusLine] = []
     skipped: list[str] = []

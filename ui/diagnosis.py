@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pandas as pd
 import streamlit as st
 
 from strategy_core.charts.diagnosis import ChangeMark
@@ -16,6 +17,7 @@ from strategy_core.diagnosis import (
     GAPS,
     Decomposition,
     RunDiagnosis,
+    decomposition_table,
     diagnose_runs,
     format_interval,
 )
@@ -32,11 +34,16 @@ SAMPLE_RUNS = REPO_ROOT / "data" / "samples" / "runs_generic.csv"
 CHOSEN_RUN_KEY = "diagnosis_chosen_run"  # (project id, run key), shared by the pages
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=8)  # shared, not copied (ui/data.py)
 def _diagnoses(path: str, version: int, project_id: int) -> tuple[RunDiagnosis, ...]:
     store = open_store(path)
     human = store.projects.human_levels(project_id).proxy_error
     return diagnose_runs(store.runs.list(project_id), human)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)  # copied by `decomposition_frame`
+def _decompositions(path: str, version: int, project_id: int) -> pd.DataFrame:
+    return decomposition_table(_diagnoses(path, version, project_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -47,12 +54,20 @@ def _checklist(path: str, version: int, project_id: int) -> ChecklistSettings:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _status(path: str, version: int, project_id: int) -> ProjectStatus:
     store = open_store(path)
-    return project_status(store, store.projects.get(project_id))
+    # The diagnoses the pages already hold for this version (computed once), and their runs.
+    known = _diagnoses(path, version, project_id)
+    return project_status(store, store.projects.get(project_id),
+                          runs=[diagnosis.run for diagnosis in known], diagnoses=known)
 
 
 def diagnoses(store: Store, project_id: int) -> tuple[RunDiagnosis, ...]:
     """Every run's decomposition against the project's Bayes proxy, oldest first."""
     return _diagnoses(store.path, store.version, project_id)
+
+
+def decomposition_frame(store: Store, project_id: int) -> pd.DataFrame:
+    """Every run's decomposition as a table (`decomposition_table`), oldest first."""
+    return _decompositions(store.path, store.version, project_id).copy()
 
 
 def settings(store: Store, project_id: int) -> ChecklistSettings:

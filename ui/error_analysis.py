@@ -32,7 +32,7 @@ from strategy_core.store.predictions import PredictionSet
 from strategy_core.store.projects import Project
 from strategy_core.store.reviews import Category, ReviewSample
 from strategy_core.tag_sheet import wide_frame
-from ui import share, widgets
+from ui import charts, share, widgets
 from ui.session import flash
 
 SAMPLES_DIR = REPO_ROOT / "data" / "samples"
@@ -58,7 +58,7 @@ def _categories(path: str, version: int, project_id: int) -> list[Category]:
     return open_store(path).reviews.categories(project_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=8)  # copied by `tags` (ui/data.py)
 def _tags(path: str, version: int, sample_id: int) -> pd.DataFrame:
     return open_store(path).reviews.tags(sample_id)
 
@@ -193,7 +193,14 @@ def manage_sample(store: Store, sample: ReviewSample) -> None:
                     st.rerun()
         confirm = st.checkbox("Yes, delete this sample and its tags", key=f"ea_del_ok_{sample.id}")
         if st.button("Delete sample", key=f"ea_delete_{sample.id}", disabled=not confirm):
-            store.reviews.delete_sample(sample.id)
+            try:
+                store.reviews.delete_sample(sample.id)
+            except StrategyError as exc:  # e.g. someone else deleted it meanwhile
+                # The rest of this run would still show the sample: start afresh.
+                choose_sample(None)
+                flash(f"Nothing was deleted: {escape(exc)} (someone else may have deleted "
+                      "it already).", "warning")
+                st.rerun()
             choose_sample(None)
             flash(f"Deleted sample {escape(sample.name)}.")
             st.rerun()
@@ -226,7 +233,7 @@ def summary_section(store: Store, project: Project, sample: ReviewSample,
                        help="Dev error removed if this category is fixed entirely")
     for reason in summary.reasons:
         st.markdown(f"- {escape(reason)}")
-    st.altair_chart(shares_chart(summary), width="stretch", key="ea_shares_chart")
+    charts.show(shares_chart, summary, key="ea_shares_chart")
     st.dataframe(_summary_table(summary), hide_index=True, key="ea_summary_table",
                  column_config=_summary_columns())
     if sample.kind == "errors" and sample.population and sample.size < sample.population:
@@ -236,7 +243,8 @@ def summary_section(store: Store, project: Project, sample: ReviewSample,
     left, right = st.columns(2)
     with left:
         widgets.safe_download(_summary_table(summary), f"{project.slug}-error-summary.csv",
-                              "Download summary (CSV)", key="ea_summary_download")
+                              "Download summary (CSV)", key="ea_summary_download",
+                              cache_key=(store.path, store.version, sample.id))
     with right:
         export_tags(store, project, sample)
     widgets.record_decision(
@@ -300,10 +308,13 @@ def efforts_editor(store: Store, project: Project, summary) -> None:  # noqa: AN
 
 def export_tags(store: Store, project: Project, sample: ReviewSample) -> None:
     """The sample's tags as the wide spreadsheet, formula cells neutralized."""
-    cats = [(c.id, c.name) for c in categories(store, project.id)]
-    frame = wide_frame(tags(store, sample.id), cats)
-    widgets.safe_download(frame, f"{project.slug}-tags-{sample.id}.csv",
-                          "Download tags as a spreadsheet (CSV)", key="ea_tags_download")
+    def sheet() -> pd.DataFrame:
+        cats = [(c.id, c.name) for c in categories(store, project.id)]
+        return wide_frame(tags(store, sample.id), cats)
+
+    widgets.safe_download(sheet, f"{project.slug}-tags-{sample.id}.csv",
+                          "Download tags as a spreadsheet (CSV)", key="ea_tags_download",
+                          cache_key=(store.path, store.version, sample.id))
 
 
 def dev_error_form(store: Store, sample: ReviewSample) -> None:
@@ -420,7 +431,7 @@ def eyeball_section(store: Store, sample: ReviewSample) -> None:
                    + ", ".join(escape(name) for name in report.runs_skipped))
     left, right = st.columns([3, 2])
     with left:
-        st.altair_chart(eyeball_chart(check), width="stretch", key="ea_eyeball_chart")
+        charts.show(eyeball_chart, check, key="ea_eyeball_chart")
     with right:
         st.dataframe(pd.DataFrame([r.as_dict() for r in check.runs]), hide_index=True,
                      key="ea_eyeball_table", column_order=[

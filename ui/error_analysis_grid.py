@@ -53,19 +53,27 @@ def tagging_section(store: Store, project: Project, sample: ReviewSample) -> Non
     names = {cid: name for cid, name in shown}
     names.update({c.id: c.name for c in cats})
     ids = [cid for cid, _ in shown]
-    frame = grid_frame(snapshot["tags"], ids)
+    # Built once per snapshot and set of categories (thousands of rows), not per rerun.
+    if snapshot.get("frame_ids") != ids:
+        snapshot["frame"], snapshot["frame_ids"] = grid_frame(snapshot["tags"], ids), ids
+    frame = snapshot["frame"]
     st.caption("Tick every category that explains a mistake (several may apply); notes are "
                "free text. An example with a tick or a note counts as reviewed; tick "
                "**Reviewed** for one that fits no category. Save writes all your changes at "
                "once.")
+    grid_key = f"ea_grid_{sample.id}_{snapshot['token']}"
     edited = st.data_editor(
-        frame, key=f"ea_grid_{sample.id}_{snapshot['token']}", hide_index=True,
+        frame, key=grid_key, hide_index=True,
         num_rows="fixed", column_order=_column_order(frame, ids),
         disabled=True if not store.can_write else
         ["example_id", "label", "prediction", "image", "link", "text", "updated_by"],
         column_config=_column_config(ids, names), height=min(38 + 35 * len(frame), 640),
         row_height=48 if frame["image"].notna().any() else None)
-    edits = grid_edits(snapshot["tags"], edited, ids)
+    # Compare only the rows the editor reports as changed (a sample may hold thousands).
+    changed = sorted(int(row) for row in
+                     (st.session_state.get(grid_key) or {}).get("edited_rows", {}))
+    edits = grid_edits(snapshot["tags"].iloc[changed], edited.iloc[changed], ids) \
+        if changed else []
     _stale_notice(store, sample, snapshot["tags"])
     if store.can_write:
         _save_bar(store, sample, edits, names)

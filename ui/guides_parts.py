@@ -25,7 +25,7 @@ from strategy_core.markdown import escape
 from strategy_core.rates import format_pct
 from strategy_core.store import Store, open_store
 from strategy_core.store.projects import Project
-from ui import data, guides, widgets
+from ui import charts, data, guides, widgets
 from ui.session import flash
 
 COMPONENTS = "parts_components"
@@ -289,7 +289,7 @@ def show_results(analysis: PipelineAnalysis) -> None:
     with left:
         if tally.total:
             guides.verdict_box("pipeline", tally.headline, tally.reasons)
-            st.altair_chart(blame_chart(tally), width="stretch")
+            charts.show(blame_chart, tally)
         else:
             st.info(f"{tally.headline} Count or pick, for each reviewed error, the first "
                     "component that would have fixed it.", icon=":material/account_tree:")
@@ -301,7 +301,7 @@ def show_results(analysis: PipelineAnalysis) -> None:
             kind = "not_recommended" if check.flawed_pipeline else (
                 "uncertain" if check.focus else "recommended")
             guides.verdict_box(kind, check.headline, check.reasons)
-            st.altair_chart(pipeline_levels_chart(check), width="stretch")
+            charts.show(pipeline_levels_chart, check)
     if tally.total:
         st.caption(f"{tally.total} reviewed errors attributed; the bars show each component's "
                    "share with its 95% interval. Near human level means within "

@@ -32,7 +32,7 @@ from strategy_core.markdown import escape
 from strategy_core.settings import REPO_ROOT
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
-from ui import guides, widgets
+from ui import charts, guides, widgets
 
 SAMPLE_LABELS = REPO_ROOT / "data" / "samples" / "multitask_labels.csv"
 MAX_UPLOAD_MB = 50
@@ -301,9 +301,9 @@ def label_coverage_view() -> LabelCoverage | None:
                                                                   format="localized"),
                          "coverage": st.column_config.NumberColumn("Coverage",
                                                                    format="%.1f%%")})
-        st.altair_chart(coverage_chart(coverage), width="stretch")
+        charts.show(coverage_chart, coverage)
     with right:
-        st.altair_chart(label_matrix_chart(matrix, chosen), width="stretch")
+        charts.show(label_matrix_chart, matrix, chosen)
         st.caption(f"{coverage.examples:,} examples; the grid shows the first "
                    f"{min(coverage.examples, 100):,}.")
     st.button("Use the labeled counts as the tasks' data", key="mt_use_coverage",

@@ -27,7 +27,9 @@ from strategy_core.runs import Run
 from strategy_core.store import Store
 from strategy_core.store.metric_log import SavedDefinition
 from strategy_core.store.projects import Project
+from ui import charts
 from ui import metrics as data
+from ui.data import memo
 from ui.session import flash
 
 OPS = ["<=", ">="]
@@ -147,8 +149,11 @@ def definition_status(store: Store, project: Project, definition: SelectionDefin
                 icon=":material/edit:")
 
 
-def show_selection(selection: Selection, runs: Sequence[RunMetrics]) -> None:
-    """The verdict, then the feasible runs ranked, the infeasible and the missing ones."""
+def show_selection(selection: Selection, runs: Sequence[RunMetrics],
+                   cache_key: tuple | None = None) -> None:
+    """The verdict, then the feasible runs ranked, the infeasible and the missing ones.
+    With `cache_key` (data version and definition, which determine both arguments) the
+    tables are built once, not on every rerun."""
     if selection.winner is not None:
         st.success(escape(selection.reasons[0]), icon=":material/emoji_events:")
     else:
@@ -158,48 +163,65 @@ def show_selection(selection: Selection, runs: Sequence[RunMetrics]) -> None:
     shown = list(dict.fromkeys([objective, *constrained]))
     # Metric names come from uploads: columns get fixed names, the metric is the label.
     columns = {f"m{i}": metric for i, metric in enumerate(shown)}
-    values = {run.name: run.values for run in runs}
     config = {key: data.metric_column(metric) for key, metric in columns.items()}
-    rates = [key for key, metric in columns.items() if is_rate_metric(metric)]
-    described = {str(c): c.describe() for c in selection.constraints}
+    feasible, infeasible, missing = (
+        _selection_frames(selection, runs, columns) if cache_key is None else
+        memo((*cache_key, "selection_frames"),
+             lambda: _selection_frames(selection, runs, columns)))
     a, b, c = st.columns(3)
     a.metric("Feasible runs", len(selection.feasible))
     b.metric("Infeasible runs", len(selection.infeasible))
     c.metric("Missing a metric", len(selection.missing))
-    if selection.feasible:
+    if feasible is not None:
         st.markdown("**Feasible runs, best first**")
-        frame = pd.DataFrame([{
-            "rank": i, "winner": "★" if name == selection.winner else "", "run": name,
-            **{key: values[name].get(metric) for key, metric in columns.items()}}
-            for i, (name, _) in enumerate(selection.feasible, start=1)])
-        st.dataframe(data.percent(frame, rates), hide_index=True, key=f"{K}_feasible",
+        st.dataframe(feasible, hide_index=True, key=f"{K}_feasible",
                      column_config={
                          "rank": st.column_config.NumberColumn("Rank", width="small"),
                          "winner": st.column_config.TextColumn("", width="small"),
                          "run": st.column_config.TextColumn("Run", width="medium"), **config})
-    if selection.infeasible:
+    if infeasible is not None:
         st.markdown("**Infeasible runs and the thresholds they miss**")
-        frame = pd.DataFrame([{
-            "run": name, "misses": ", ".join(described.get(v, v) for v in violations),
-            **{key: values[name].get(metric) for key, metric in columns.items()}}
-            for name, violations in selection.infeasible])
-        st.dataframe(data.percent(frame, rates), hide_index=True, key=f"{K}_infeasible",
+        st.dataframe(infeasible, hide_index=True, key=f"{K}_infeasible",
                      column_config={
                          "run": st.column_config.TextColumn("Run", width="medium"),
                          "misses": st.column_config.TextColumn("Misses", width="medium"),
                          **config})
-    if selection.missing:
+    if missing is not None:
         st.markdown("**Runs that cannot be judged** (a metric the definition needs is not "
                     "recorded)")
-        frame = pd.DataFrame([{"run": name, "missing": ", ".join(metrics)}
-                              for name, metrics in selection.missing])
-        st.dataframe(frame, hide_index=True, key=f"{K}_missing", column_config={
+        st.dataframe(missing, hide_index=True, key=f"{K}_missing", column_config={
             "run": st.column_config.TextColumn("Run"),
             "missing": st.column_config.TextColumn("Not recorded")})
 
 
-def show_chart(selection: Selection, runs: Sequence[RunMetrics], metrics: list[str]) -> None:
-    """The optimizing metric against one other metric, thresholds and feasible region."""
+def _selection_frames(selection: Selection, runs: Sequence[RunMetrics],
+                      columns: dict[str, str]) -> tuple[pd.DataFrame | None, ...]:
+    """The feasible (ranked), infeasible and missing runs as the tables show them (None
+    for an empty group); metric columns get fixed names (`columns`: name -> metric)."""
+    values = {run.name: run.values for run in runs}
+    rates = [key for key, metric in columns.items() if is_rate_metric(metric)]
+    described = {str(c): c.describe() for c in selection.constraints}
+    feasible = infeasible = missing = None
+    if selection.feasible:
+        feasible = data.percent(pd.DataFrame([{
+            "rank": i, "winner": "★" if name == selection.winner else "", "run": name,
+            **{key: values[name].get(metric) for key, metric in columns.items()}}
+            for i, (name, _) in enumerate(selection.feasible, start=1)]), rates)
+    if selection.infeasible:
+        infeasible = data.percent(pd.DataFrame([{
+            "run": name, "misses": ", ".join(described.get(v, v) for v in violations),
+            **{key: values[name].get(metric) for key, metric in columns.items()}}
+            for name, violations in selection.infeasible]), rates)
+    if selection.missing:
+        missing = pd.DataFrame([{"run": name, "missing": ", ".join(metrics)}
+                                for name, metrics in selection.missing])
+    return feasible, infeasible, missing
+
+
+def show_chart(selection: Selection, runs: Sequence[RunMetrics], metrics: list[str],
+               cache_key: tuple | None = None) -> None:
+    """The optimizing metric against one other metric, thresholds and feasible region.
+    `cache_key` (data version and definition) determines `selection` and `runs`."""
     objective = selection.objective.metric
     others = [m for m in metrics if m != objective]
     if not others:
@@ -211,7 +233,8 @@ def show_chart(selection: Selection, runs: Sequence[RunMetrics], metrics: list[s
                            help="Threshold as a red dashed line; the shaded area meets every "
                                 "threshold on these two axes; the dotted line is the Pareto "
                                 "front.")
-    st.altair_chart(selection_chart(selection, runs, against), width="stretch")
+    charts.show(selection_chart, selection, runs, against,
+                cache_key=None if cache_key is None else (*cache_key, against))
     unplaced = [run.name for run in runs
                 if run.values.get(against) is None or run.values.get(objective) is None]
     if unplaced:
@@ -220,10 +243,13 @@ def show_chart(selection: Selection, runs: Sequence[RunMetrics], metrics: list[s
                    f"{escape(', '.join(unplaced[:10]))}{' …' if len(unplaced) > 10 else ''}")
 
 
-def show_trend(runs: list[Run], metric: str, marks: list, winner: str | None) -> None:
+def show_trend(runs: list[Run], metric: str, marks: list, winner: str | None,
+               cache_key: tuple | None = None) -> None:
+    """`metric` over the runs; `cache_key` (data version) determines `runs` and `marks`."""
     st.markdown(f"**{escape(metric)} over the runs**, with the metric and dev-set changes "
                 "from the change log as dashed lines")
-    st.altair_chart(trend_chart(runs, metric, marks, winner), width="stretch")
+    charts.show(trend_chart, runs, metric, marks, winner,
+                cache_key=None if cache_key is None else (*cache_key, metric, winner))
     if marks and any(run.created is None for run in runs):
         st.caption("Some runs have no created time, so the change marks cannot be placed.")
 

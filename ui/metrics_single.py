@@ -24,6 +24,7 @@ from strategy_core.metrics import (
     slice_rows_from_runs,
 )
 from ui import metrics as data
+from ui.data import memo
 
 SOURCES = {"runs": "From the runs' metrics", "table": "Enter a table"}
 # SPEC 4.3's example, so the table opens on something worth reading.
@@ -46,8 +47,11 @@ def _source(key: str, available: bool) -> str:
                     horizontal=True, label_visibility="collapsed")
 
 
-def f1_section(runs: Sequence[RunMetrics], metric_names: list[str]) -> ClassifierComparison | None:
-    """F1 side by side, winner marked. Returns the comparison shown (None if none)."""
+def f1_section(runs: Sequence[RunMetrics], metric_names: list[str],
+               cache_key: tuple | None = None) -> ClassifierComparison | None:
+    """F1 side by side, winner marked. Returns the comparison shown (None if none).
+    With `cache_key` (the data version, which determines `runs`) the runs' comparison and
+    its table are computed once, not on every rerun."""
     st.subheader("F1 from precision and recall")
     st.caption("F1 = 2PR / (P + R) turns two numbers into one, so classifiers can be ranked.")
     pairs = precision_recall_pairs(metric_names)
@@ -59,7 +63,13 @@ def f1_section(runs: Sequence[RunMetrics], metric_names: list[str]) -> Classifie
         if len(pairs) > 1:
             pair = st.selectbox("Metrics", pairs, key="metrics_f1_pair",
                                 format_func=lambda p: f"{p[0]} and {p[1]}")
-        comparison = compare_run_f1(runs, *pair)
+
+        def compare() -> tuple[ClassifierComparison, pd.DataFrame | None]:
+            result = compare_run_f1(runs, *pair)
+            return result, _f1_frame(result) if result.winner is not None else None
+
+        comparison, frame = compare() if cache_key is None else memo((*cache_key, "f1", pair),
+                                                                      compare)
     else:
         edited = st.data_editor(
             pd.DataFrame(F1_EXAMPLE), key="metrics_f1_table", num_rows="dynamic",
@@ -75,16 +85,13 @@ def f1_section(runs: Sequence[RunMetrics], metric_names: list[str]) -> Classifie
         except InputError as exc:
             st.error(escape(exc))
             return None
-    if comparison.winner is None:
+        frame = _f1_frame(comparison) if comparison.winner is not None else None
+    if comparison.winner is None or frame is None:
         st.info("Nothing to compare yet: give at least one classifier its precision and "
                 "recall.")
         return None
     st.success(escape(comparison.verdict), icon=":material/emoji_events:")
-    frame = pd.DataFrame([{"winner": "★" if c.name == comparison.winner else "",
-                           "classifier": c.name, "precision": c.precision,
-                           "recall": c.recall, "f1": c.f1} for c in comparison.classifiers])
-    frame = frame.sort_values("f1", ascending=False, kind="stable")
-    st.dataframe(data.percent(frame, ["precision", "recall", "f1"]), hide_index=True,
+    st.dataframe(frame, hide_index=True,
                  key="metrics_f1_result", column_config={
                      "winner": st.column_config.TextColumn("", width="small"),
                      "classifier": st.column_config.TextColumn("Classifier"),
@@ -95,6 +102,15 @@ def f1_section(runs: Sequence[RunMetrics], metric_names: list[str]) -> Classifie
         st.caption(f"Left out: {escape(', '.join(name for name, _ in comparison.skipped))} "
                    "(no precision or recall recorded).")
     return comparison
+
+
+def _f1_frame(comparison: ClassifierComparison) -> pd.DataFrame:
+    """The comparison as the table shows it: best F1 first, rates as percentages."""
+    frame = pd.DataFrame([{"winner": "★" if c.name == comparison.winner else "",
+                           "classifier": c.name, "precision": c.precision,
+                           "recall": c.recall, "f1": c.f1} for c in comparison.classifiers])
+    frame = frame.sort_values("f1", ascending=False, kind="stable")
+    return data.percent(frame, ["precision", "recall", "f1"])
 
 
 def _f1_rows(edited: pd.DataFrame) -> list[tuple[str, float, float]]:
@@ -111,9 +127,10 @@ def _f1_rows(edited: pd.DataFrame) -> list[tuple[str, float, float]]:
     return rows
 
 
-def slices_section(runs: Sequence[RunMetrics], extra_metrics: list[str]
-                   ) -> SliceComparison | None:
-    """The average over slices as the single number, the per-slice table beside it."""
+def slices_section(runs: Sequence[RunMetrics], extra_metrics: list[str],
+                   cache_key: tuple | None = None) -> SliceComparison | None:
+    """The average over slices as the single number, the per-slice table beside it. With
+    `cache_key` (the data version) the runs' comparison and table are computed once."""
     st.subheader("Average over slices")
     st.caption("One number per model: the mean over slices (regions, devices…), every slice "
                "counting equally; the per-slice table shows where a model is weak.")
@@ -123,14 +140,28 @@ def slices_section(runs: Sequence[RunMetrics], extra_metrics: list[str]
         st.caption("No run metrics share a name pattern such as region_us_error, "
                    "region_eu_error; enter the values per slice here.")
     percent = True
+    shown: tuple[pd.DataFrame, dict[str, str]] | None = None
     if source == "runs":
         family = families[0]
         if len(families) > 1:
             family = st.selectbox("Metrics", families, key="metrics_slices_family",
                                   format_func=lambda f: f"{f.pattern} ({len(f.slices)} slices)")
-        rows = slice_rows_from_runs(runs, family)
         higher = family.higher_is_better
         percent = all(is_rate_metric(metric) for _, metric in family.slices)
+
+        def compare() -> tuple[SliceComparison, tuple[pd.DataFrame, dict[str, str]] | None]:
+            result = compare_slice_averages(slice_rows_from_runs(runs, family),
+                                            higher_is_better=higher, rates=percent)
+            table = _slices_frame(result, higher, percent) if result.winner is not None \
+                else None
+            return result, table
+
+        try:
+            comparison, shown = compare() if cache_key is None else memo(
+                (*cache_key, "slices", repr(family)), compare)
+        except InputError as exc:
+            st.error(escape(exc))
+            return None
     else:
         higher = st.toggle("Higher is better (accuracy, not error)", key="metrics_slices_higher")
         edited = st.data_editor(
@@ -141,31 +172,21 @@ def slices_section(runs: Sequence[RunMetrics], extra_metrics: list[str]
                 "slice": st.column_config.TextColumn("Slice", required=True, max_chars=80),
                 "value": st.column_config.NumberColumn("Value (%)", min_value=0.0,
                                                        max_value=100.0, format="%.2f%%")})
-    try:
-        if source != "runs":
-            rows = _slice_rows(edited)
-        comparison = compare_slice_averages(rows, higher_is_better=higher, rates=percent)
-    except InputError as exc:
-        st.error(escape(exc))
-        return None
-    if comparison.winner is None:
+        try:
+            comparison = compare_slice_averages(_slice_rows(edited), higher_is_better=higher,
+                                                rates=percent)
+        except InputError as exc:
+            st.error(escape(exc))
+            return None
+        if comparison.winner is not None:
+            shown = _slices_frame(comparison, higher, percent)
+    if comparison.winner is None or shown is None:
         st.info(escape(comparison.reasons[0]))
         return None
     st.success(escape(comparison.reasons[0]), icon=":material/emoji_events:")
-    # One row per classifier, best first: the average, then each slice beside it. Slice
-    # names come from uploads or typing, so columns get fixed names and the slice its label.
-    slice_keys = {f"s{i}": label for i, label in enumerate(comparison.slices)}
-    frame = pd.DataFrame([{"winner": "★" if name == comparison.winner else "",
-                           "classifier": name, "average": result.average,
-                           "worst": result.worst,
-                           **{key: value for key, (_, value) in zip(slice_keys, result.slices,
-                                                                    strict=True)}}
-                          for name, result in comparison.classifiers])
-    frame = frame.sort_values("average", ascending=not higher, kind="stable")
+    frame, slice_keys = shown
     number = data.percent_column if percent else (
         lambda label: st.column_config.NumberColumn(label, format="%g"))
-    if percent:
-        frame = data.percent(frame, ["average", *slice_keys])
     st.dataframe(frame, hide_index=True, key="metrics_slices_result", column_config={
         "winner": st.column_config.TextColumn("", width="small"),
         "classifier": st.column_config.TextColumn("Classifier", width="medium"),
@@ -178,6 +199,24 @@ def slices_section(runs: Sequence[RunMetrics], extra_metrics: list[str]
         st.caption("Not ranked (a slice is missing): " + escape(
             ", ".join(name for name, _ in comparison.incomplete)))
     return comparison
+
+
+def _slices_frame(comparison: SliceComparison, higher: bool, percent: bool
+                  ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One row per classifier, best first: the average, then each slice beside it. Slice
+    names come from uploads or typing, so columns get fixed names (returned with their
+    labels)."""
+    slice_keys = {f"s{i}": label for i, label in enumerate(comparison.slices)}
+    frame = pd.DataFrame([{"winner": "★" if name == comparison.winner else "",
+                           "classifier": name, "average": result.average,
+                           "worst": result.worst,
+                           **{key: value for key, (_, value) in zip(slice_keys, result.slices,
+                                                                    strict=True)}}
+                          for name, result in comparison.classifiers])
+    frame = frame.sort_values("average", ascending=not higher, kind="stable")
+    if percent:
+        frame = data.percent(frame, ["average", *slice_keys])
+    return frame, slice_keys
 
 
 def _slice_rows(edited: pd.DataFrame) -> list[tuple[str, str, float]]:

@@ -18,8 +18,8 @@ from strategy_core.metrics import (
 )
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
+from ui import charts, widgets
 from ui import metrics as data
-from ui import widgets
 
 SPLITS = {"dev": "Dev", "test": "Test", "train_dev": "Training-dev"}
 WEIGHTING = {"column": "The file's weight column", "attribute": "By value of an attribute"}
@@ -89,5 +89,5 @@ def weighted_section(store: Store, project: Project) -> WeightedComparison | Non
                        "plain": data.percent_column("Plain error"),
                        "weighted": data.percent_column("Weighted error")})
     with right:
-        st.altair_chart(weighted_chart(comparison), width="stretch")
+        charts.show(weighted_chart, comparison)
     return comparison

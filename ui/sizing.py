@@ -34,7 +34,8 @@ from strategy_core.sizing import (
 )
 from strategy_core.store import Store, open_store
 from strategy_core.store.projects import Project
-from ui import widgets
+from ui import charts, widgets
+from ui.data import memo
 
 T = TypeVar("T")
 SAMPLE_RUNS = REPO_ROOT / "data" / "samples" / "runs_generic.csv"
@@ -86,6 +87,12 @@ def source_counts(store: Store, project_id: int, run_key: int) -> dict[str, dict
     return _source_counts(store.path, store.version, project_id, run_key)
 
 
+def ranked_runs(store: Store, project: Project, runs: list[Run]) -> list[Run]:
+    """`runs_by_dev_error` of the project's runs, once per data version."""
+    return memo((store.path, store.version, project.id, "runs_by_dev_error"),
+                lambda: runs_by_dev_error(runs))
+
+
 # --- small helpers for the calculators --------------------------------------------------------
 
 
@@ -124,7 +131,7 @@ def source_caption(defaults: CalculatorDefaults) -> str:
 
 def separation(store: Store, project: Project, runs: list[Run]) -> None:
     """The opening question: is the dev set big enough to tell the two best runs apart?"""
-    ranked = runs_by_dev_error(runs)
+    ranked = ranked_runs(store, project, runs)
     if len(ranked) < 2:
         st.info("This needs two runs with a dev error and the dev set size. Upload a CSV of "
                 "runs exported from MLflow, W&B or a notebook (or add runs by hand) on the "
@@ -183,7 +190,7 @@ def separation(store: Store, project: Project, runs: list[Run]) -> None:
     show = st.success if check.can_separate else st.warning
     show(escape(comparison.verdict), icon=":material/balance:")
     bullets(comparison.reasons)
-    st.altair_chart(separation_chart(comparison), width="stretch")
+    charts.show(separation_chart, comparison)
     if check.n_needed is not None:
         st.latex(FORMULAS["mcnemar" if check.method == "mcnemar" else "two_proportion"])
     worse = max(comparison.error_a, comparison.error_b)
@@ -220,7 +227,7 @@ def interval(defaults: CalculatorDefaults) -> None:
     bullets(result.reasons)
     marked = defaults.n_dev if defaults.n_dev_known else int(n)
     profile = half_width_profile(result.error, marked, confidence)
-    st.altair_chart(half_width_chart(profile), width="stretch")
+    charts.show(half_width_chart, profile)
     st.caption("The half-width shrinks with 1/√n: four times the examples halve it. The "
                "marked point is the project's current dev set size.")
 
@@ -228,7 +235,7 @@ def interval(defaults: CalculatorDefaults) -> None:
 def detect(store: Store, project: Project, runs: list[Run], defaults: CalculatorDefaults
            ) -> None:
     """Examples needed to detect a difference Δ: paired (McNemar) or unpaired."""
-    ranked = runs_by_dev_error(runs)
+    ranked = ranked_runs(store, project, runs)
     delta_default, psi_default = 0.005, None
     if len(ranked) >= 2 and ranked[1].dev_error - ranked[0].dev_error > 0:  # type: ignore[operator]
         delta_default = round(ranked[1].dev_error - ranked[0].dev_error, 6)  # type: ignore[operator]

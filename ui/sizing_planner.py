@@ -28,7 +28,7 @@ from strategy_core.sizing import (
 )
 from strategy_core.store import Store, open_store
 from strategy_core.store.projects import Project
-from ui import widgets
+from ui import charts, widgets
 from ui.session import flash
 from ui.sizing import attempt, bullets, runs_with_predictions, source_counts
 
@@ -126,7 +126,7 @@ def _show_plan(plan: SplitPlan) -> None:
                                 for c in table.columns})
     shares = st.segmented_control("Bars show", ["shares", "counts"], default="shares",
                                   key="sizing_plan_bars", required=True) == "shares"
-    st.altair_chart(allocation_chart(plan, shares=shares), width="stretch")
+    charts.show(allocation_chart, plan, shares=shares)
 
 
 def _plan_metrics(plan: SplitPlan) -> None:
@@ -172,7 +172,8 @@ def same_distribution(store: Store, project: Project, runs: list[Run],
                       plan: SplitPlan | None) -> None:
     """Per-source counts of dev and test, entered or from predictions; chi-square."""
     st.latex(FORMULAS["chi_square"])
-    uploaded = [run for run in runs if run.key in set(runs_with_predictions(store, project.id))]
+    with_predictions = set(runs_with_predictions(store, project.id))
+    uploaded = [run for run in runs if run.key in with_predictions]
     mode = ENTERED
     if uploaded:
         mode = st.segmented_control("Counts", [FROM_PREDICTIONS, ENTERED],
@@ -225,7 +226,7 @@ def same_distribution(store: Store, project: Project, runs: list[Run],
         st.success("Dev and test have the same mix of sources (no evidence of a difference at "
                    "the 5% level).", icon=":material/check_circle:")
     bullets(check.reasons)
-    st.altair_chart(source_mix_chart(check), width="stretch")
+    charts.show(source_mix_chart, check)
 
 
 def _prefill(plan: SplitPlan | None) -> list[dict[str, object]]:

@@ -3,7 +3,7 @@ problem lists and the human-level editor."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -47,9 +47,20 @@ def run_columns() -> dict[str, object]:
     return config
 
 
-def safe_download(frame: pd.DataFrame, file_name: str, label: str, key: str) -> None:
-    """A CSV download with formula cells neutralized."""
-    st.download_button(label, safe_csv_bytes(frame), file_name=file_name, mime="text/csv",
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _csv_bytes(ident: tuple, _frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> bytes:
+    return safe_csv_bytes(_frame() if callable(_frame) else _frame)
+
+
+def safe_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, label: str,
+                  key: str, cache_key: tuple | None = None) -> None:
+    """A CSV download with formula cells neutralized. With `cache_key` (which must determine
+    the frame: e.g. store path, data version, project) the file is written once, not on
+    every rerun (a few thousand rows take 50–100 ms); `frame` may then be a function that
+    builds the frame, called only when the file is not written yet."""
+    payload = (_csv_bytes((*cache_key, file_name), frame) if cache_key is not None
+               else safe_csv_bytes(frame() if callable(frame) else frame))
+    st.download_button(label, payload, file_name=file_name, mime="text/csv",
                        key=key, icon=":material/download:", on_click="ignore")
 
 
@@ -98,7 +109,7 @@ def human_levels_editor(store: Store, project: Project, key: str) -> None:
         try:
             store.projects.set_human_levels(project.id, pairs, chosen)
         except StrategyError as exc:
-            st.error(str(exc))
+            st.error(escape(exc))
         else:
             flash("Human levels saved.")
             st.rerun()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -50,13 +51,24 @@ def _clean_name(name: str) -> str:
     return clean
 
 
+# Per open database: (data version, its projects). See `ProjectRepo.list`.
+_project_lists: weakref.WeakKeyDictionary[Any, tuple[int, tuple[Project, ...]]] = \
+    weakref.WeakKeyDictionary()
+
+
 class ProjectRepo:
     def __init__(self, store: Store):
         self._store = store
 
     # -- reading ---------------------------------------------------------------------
     def list(self) -> list[Project]:
-        """Every project with its number of current runs, by name."""
+        """Every project with its number of current runs, by name. Read once per data
+        version of the database (every page run of every session asks for it)."""
+        database = self._store.database
+        version = database.version
+        known = _project_lists.get(database)
+        if known is not None and known[0] == version:
+            return list(known[1])
         with self._store.read() as cur:
             rows = cur.execute(
                 """SELECT p.id, p.name, p.slug, p.created_at,
@@ -64,7 +76,9 @@ class ProjectRepo:
                            WHERE v.project_id = p.id AND NOT v.deleted)
                    FROM projects p ORDER BY lower(p.name)"""
             ).fetchall()
-        return [Project(*row) for row in rows]
+        projects = [Project(*row) for row in rows]
+        _project_lists[database] = (version, tuple(projects))
+        return projects
 
     def get(self, project_id: int) -> Project:
         for project in self.list():

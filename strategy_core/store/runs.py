@@ -7,6 +7,7 @@ its versions, so the run falls back to what it was before and nothing else is lo
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -20,6 +21,10 @@ from strategy_core.runs import ERROR_FIELDS, SIZE_FIELDS, Run
 if TYPE_CHECKING:
     from strategy_core.store import Store
     from strategy_core.store.database import Cursor
+
+# Per open database: project id -> (data version, its current runs). See `RunRepo.list`.
+_run_lists: weakref.WeakKeyDictionary[Any, dict[int, tuple[int, tuple[Run, ...]]]] = \
+    weakref.WeakKeyDictionary()
 
 _VERSION_COLUMNS = ("name", "external_id", "created", "source_row", *ERROR_FIELDS, *SIZE_FIELDS)
 
@@ -69,9 +74,20 @@ class RunRepo:
 
     # -- reading ---------------------------------------------------------------------
     def list(self, project_id: int) -> list[Run]:
-        """The project's current runs, oldest first (by created time, then import order)."""
+        """The project's current runs, oldest first (by created time, then import order).
+
+        Read once per data version of the database (any committed write moves it on): a
+        project may hold thousands of runs, and pages, status lines and rules ask for them
+        several times per view. Each call gets its own list of the same frozen runs."""
+        database = self._store.database
+        version = database.version
+        known = _run_lists.setdefault(database, {}).get(project_id)
+        if known is not None and known[0] == version:
+            return list(known[1])
         with self._store.read() as cur:
-            return _current_runs(cur, project_id)
+            runs = _current_runs(cur, project_id)
+        _run_lists[database][project_id] = (version, tuple(runs))
+        return runs
 
     def get(self, project_id: int, key: int) -> Run:
         for run in self.list(project_id):
