@@ -50,6 +50,7 @@ def seed_demo(store: Store, demo_dir: Path = DEMO_DIR) -> bool:
             levels = [(row["label"], parse_rate(row["error"])) for row in csv.DictReader(handle)]
         store.projects.set_human_levels(project.id, levels)
         seed_error_analysis(store, project.id)
+        seed_history(store, project.id)
         with store.write() as cur:
             cur.execute("INSERT INTO meta (key, value) VALUES (?, '1')", [_SEEDED_KEY])
     return True

@@ -86,8 +86,7 @@ def test_demo_report_has_every_section_in_order_with_data(demo_report: Report):
     assert demo_report.section_titles == list(SECTION_TITLES.values())
     assert demo_report.skipped == ()
     with_data = {section.key: section.has_data for section in demo_report.sections}
-    # The demo records no decision: that section alone says so.
-    assert with_data == {key: key != "decisions" for key in SECTION_TITLES}
+    assert with_data == {key: True for key in SECTION_TITLES}
     assert demo_report.title == "Cat classifier (demo): project report"
     assert demo_report.date_text == "21 November 2026"
 
@@ -119,7 +118,9 @@ DEMO_FACTS = [
     ("mislabeled verdict", "Mislabeled examples: not a priority."),
     ("separation", "the 2,500-example dev set is too small to tell them apart (needs 14,815)"),
     ("no split plan", "No split plan is saved for this project"),
-    ("no decisions", "No decisions recorded yet."),
+    ("decision in force", "Work on data mismatch: collect and synthesize mobile-like "
+                          "training photos"),
+    ("superseded decision", "Work on variance: add dropout and data augmentation"),
 ]
 DEMO_FACT_IDS = [fact[0] for fact in DEMO_FACTS]
 
@@ -347,16 +348,17 @@ def test_a_broken_feature_leaves_the_rest_of_the_report(demo_store: Store, monke
 # --- sections fed by what the team saved ------------------------------------------------------
 
 
-def test_decisions_in_force_and_superseded(demo_store: Store):
-    project = demo_project(demo_store)
-    first = demo_store.decisions.record(project.id, "diagnosis", "Work on data mismatch",
+def test_decisions_in_force_and_superseded(store: Store):
+    project = store.projects.create("Decisions only")
+    store.runs.save_run(project.id, Run(name="only-run", train_error=0.05, dev_error=0.1))
+    first = store.decisions.record(project.id, "diagnosis", "Work on data mismatch",
                                         {"focus": "data_mismatch"}, "Dev photos are mobile.",
                                         "Ann")
-    demo_store.decisions.record(project.id, "error_analysis", "Fix blurry images first", {},
+    store.decisions.record(project.id, "error_analysis", "Fix blurry images first", {},
                                 "Largest ceiling.", "Bob")
-    third = demo_store.decisions.record(project.id, "diagnosis", "Collect mobile photos", {},
+    third = store.decisions.record(project.id, "diagnosis", "Collect mobile photos", {},
                                         "Synthesis stalled.", "", supersedes=first.id)
-    report = build_report(demo_store, project, generated_on=DAY)
+    report = build_report(store, project, generated_on=DAY)
     section = report.section("decisions")
     assert section.has_data
     active, superseded = [b for b in section.blocks if isinstance(b, Table)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from strategy_core.checklist import RealWorld, save_real_world, save_tolerance
 from strategy_core.runs import Run
@@ -24,7 +24,7 @@ def test_demo_status_tells_the_story_a_team_lead_would_paste(demo_store):
     status = project_status(demo_store, demo_project(demo_store))
     assert status.skipped == ()
     assert [line.topic for line in status.lines] == \
-        ["diagnosis"] * 3 + ["checklist", "error_analysis", "sizing"]
+        ["diagnosis"] * 3 + ["checklist", "error_analysis", "sizing", "decisions"]
     assert status.paragraph == (
         "Cat classifier (demo): Newest of 10 runs, efficientnet-b3-mobile (2026-11-16): "
         "training 1.0%, training-dev 1.5%, dev 2.9%, test 3.3% against human level 0.5% "
@@ -37,7 +37,9 @@ def test_demo_status_tells_the_story_a_team_lead_would_paste(demo_store):
         "from 2.9% to at best 1.7%. The dev set (2,500 examples) is too small to tell the "
         "two best runs apart: efficientnet-b3-mobile (2.9%) and resnet50-mobile-5k (3.2%) "
         "differ by 0.3 pts, which needs about 14,815 examples (paired). Treat them as equally "
-        "good or grow the dev set."
+        "good or grow the dev set. Latest decisions: "
+        f"{date.today():%Y-%m-%d} · Human-level & bias/variance: Work on data mismatch: "
+        "collect and synthesize mobile-like training photos (Ana)."
     )
     assert status.as_dict()["lines"][0]["page"] == "diagnosis"
 
@@ -100,9 +102,11 @@ def test_without_any_line_the_paragraph_says_nothing_to_report(store):
 
 def test_latest_decisions_join_the_status(demo_store):
     project = demo_project(demo_store)
-    demo_store.decisions.record(project.id, "diagnosis", "Work on data mismatch",
-                                {"focus": "data_mismatch"}, "collect mobile photos", "Ana")
+    demo_store.decisions.record(project.id, "error_analysis", "Fix blurry photos first",
+                                {"category": "Blurry"}, "largest ceiling", "Bo")
     lines = [line for line in project_status(demo_store, project).lines
              if line.topic == "decisions"]
-    assert len(lines) == 1 and "Work on data mismatch" in lines[0].text
+    assert len(lines) == 1 and lines[0].text.startswith("Latest decisions: ")
+    assert "Fix blurry photos first (Bo)" in lines[0].text
+    assert "add dropout" not in lines[0].text  # superseded decisions are not listed
     assert lines[0].page == "decisions"
