@@ -6,9 +6,9 @@ import streamlit as st
 from strategy_core.charts.diagnosis import TREND_MAX_RUNS, staircase_chart, trend_chart
 from strategy_core.diagnosis import (
     FOCUS_NONE,
-    GAP_LABELS,
     GAP_NAMES,
     focus_verdict,
+    runner_up_note,
     trend_summary,
 )
 from strategy_core.markdown import escape
@@ -41,12 +41,9 @@ verdict = focus_verdict(result, chosen.run.name)
 with st.container(border=True):
     st.markdown(f"#### :material/my_location: Focus: {pieces.focus_label(result)}")
     st.markdown(escape(verdict))
-    if result.focus != FOCUS_NONE and result.runner_up is not None:
-        tied = abs(result.gaps[result.runner_up] - result.gaps[result.focus]) <= 1e-9
-        st.markdown(f"{GAP_LABELS[result.runner_up]} is "
-                    + ("tied with it; the earlier link in the chain comes first, and fixing "
-                       "it moves the later gaps anyway." if tied else
-                       "close behind: plan to work on it next."))
+    runner_up = runner_up_note(result)
+    if runner_up:
+        st.markdown(runner_up)
 pieces.gap_cards(result)
 if result.significance_note:
     st.info(result.significance_note, icon=":material/query_stats:")
@@ -88,9 +85,7 @@ else:
 
 st.subheader("Every run")
 table = pieces.decomposition_frame(store, project.id)
-shown = table.copy()
-for name in GAP_NAMES:
-    shown[name] = shown[name] * 100
+shown = widgets.percent(table, ["human", "train", "train_dev", "dev", "test", *GAP_NAMES])
 st.dataframe(shown, hide_index=True, key="diagnosis_table",
              column_config=pieces.table_columns())
 st.caption(f"{len(table)} runs, oldest first, against human level "

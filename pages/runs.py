@@ -3,6 +3,7 @@
 import streamlit as st
 
 from strategy_core.markdown import escape
+from strategy_core.runs import ERROR_FIELDS
 from ui import data, run_forms, session, widgets
 
 store = session.store()
@@ -27,8 +28,8 @@ with tabs["Runs"]:
         run_forms.sample_downloads()
     else:
         frame = data.runs_frame(store, project.id)
-        st.dataframe(frame, hide_index=True, column_config=widgets.run_columns(),
-                     key="runs_table")
+        st.dataframe(widgets.percent(frame, ERROR_FIELDS), hide_index=True,
+                     column_config=widgets.run_columns(), key="runs_table")
         st.caption(f"{len(runs)} runs, oldest first. Click a column header to sort.")
         widgets.safe_download(frame, f"{project.slug}-runs.csv", "Download runs (CSV)",
                               key="runs_download",

@@ -423,23 +423,30 @@ def _reasons(
             f"({formula}); gaps: {listing}."
         )
         if runner_up is not None:
-            second = known[runner_up]
-            if abs(second - known[focus]) <= TIE_TOLERANCE:
-                reasons.append(
-                    f"{GAP_LABELS[runner_up]} is tied with {label.lower()}; {label.lower()} "
-                    "comes first in the chain, and fixing it moves the later gaps anyway."
-                )
-            else:
-                reasons.append(
-                    f"{GAP_LABELS[runner_up]} ({format_points(second)}) is close behind: "
-                    "plan to work on it next."
-                )
+            reasons.append(_runner_up_sentence(focus, runner_up, known))
         todo = "; ".join(_lower_first(action.rstrip(".")) for action in GAP_ACTIONS[focus])
         reasons.append(f"What to try: {todo}.")
     reasons.extend(FLAG_EXPLANATIONS[flag] for flag in flags)
     if note is not None:
         reasons.append(note)
     return tuple(reasons)
+
+
+def _runner_up_sentence(focus: str, runner_up: str, gaps: dict[str, float]) -> str:
+    label = GAP_LABELS[focus].lower()
+    if abs(gaps[runner_up] - gaps[focus]) <= TIE_TOLERANCE:
+        return (f"{GAP_LABELS[runner_up]} is tied with {label}; {label} comes first in the "
+                "chain, and fixing it moves the later gaps anyway.")
+    return (f"{GAP_LABELS[runner_up]} ({format_points(gaps[runner_up])}) is close behind: "
+            "plan to work on it next.")
+
+
+def runner_up_note(decomposition: Decomposition) -> str | None:
+    """The gap tied with the focus or close behind it (SPEC 4.1 ties go to chain order)."""
+    if decomposition.focus == FOCUS_NONE or decomposition.runner_up is None:
+        return None
+    known = {name: value for name, value in decomposition.gaps.items() if value is not None}
+    return _runner_up_sentence(decomposition.focus, decomposition.runner_up, known)
 
 
 def _lower_first(text: str) -> str:

@@ -28,7 +28,7 @@ from strategy_core.runs import Run
 from strategy_core.settings import REPO_ROOT
 from strategy_core.status import ProjectStatus, project_status
 from strategy_core.store import Store, open_store
-from ui import share
+from ui import share, widgets
 
 SAMPLE_RUNS = REPO_ROOT / "data" / "samples" / "runs_generic.csv"
 CHOSEN_RUN_KEY = "diagnosis_chosen_run"  # (project id, run key), shared by the pages
@@ -200,11 +200,11 @@ def table_columns() -> dict[str, object]:
     config: dict[str, object] = {
         "run": st.column_config.TextColumn("Run", pinned=True),
         "created": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD"),
-        "human": st.column_config.NumberColumn("Human", format="percent"),
-        "train": st.column_config.NumberColumn("Train", format="percent"),
-        "train_dev": st.column_config.NumberColumn("Train-dev", format="percent"),
-        "dev": st.column_config.NumberColumn("Dev", format="percent"),
-        "test": st.column_config.NumberColumn("Test", format="percent"),
+        "human": widgets.percent_column("Human"),
+        "train": widgets.percent_column("Train"),
+        "train_dev": widgets.percent_column("Train-dev"),
+        "dev": widgets.percent_column("Dev"),
+        "test": widgets.percent_column("Test"),
         "focus": st.column_config.TextColumn("Focus"),
         "focus_significant": st.column_config.CheckboxColumn(
             "Focus significant", help="The focus gap's 95% interval excludes 0 (empty: no "

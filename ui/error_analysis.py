@@ -234,7 +234,8 @@ def summary_section(store: Store, project: Project, sample: ReviewSample,
     for reason in summary.reasons:
         st.markdown(f"- {escape(reason)}")
     charts.show(shares_chart, summary, key="ea_shares_chart")
-    st.dataframe(_summary_table(summary), hide_index=True, key="ea_summary_table",
+    st.dataframe(widgets.percent(_summary_table(summary), _SUMMARY_RATES), hide_index=True,
+                 key="ea_summary_table",
                  column_config=_summary_columns())
     if sample.kind == "errors" and sample.population and sample.size < sample.population:
         st.caption(f"Drawn at random (seed {sample.seed}) from {sample.population:,} "
@@ -261,19 +262,22 @@ def _summary_table(summary) -> pd.DataFrame:  # noqa: ANN001 - ReviewSummary
     } for c in summary.categories])
 
 
+_SUMMARY_RATES = ("share", "share_low", "share_high", "ceiling", "error_if_fixed", "priority")
+
+
 def _summary_columns() -> dict[str, object]:
-    pct = "percent"
     return {
         "category": st.column_config.TextColumn("Category", pinned=True),
         "count": st.column_config.NumberColumn("Examples"),
-        "share": st.column_config.NumberColumn("Share", format=pct),
-        "share_low": st.column_config.NumberColumn("95% low", format=pct),
-        "share_high": st.column_config.NumberColumn("95% high", format=pct),
-        "ceiling": st.column_config.NumberColumn("Ceiling (pts of dev error)", format=pct),
-        "error_if_fixed": st.column_config.NumberColumn("Dev error if fixed", format=pct),
+        "share": widgets.percent_column("Share"),
+        "share_low": widgets.percent_column("95% low"),
+        "share_high": widgets.percent_column("95% high"),
+        "ceiling": widgets.points_column("Ceiling", help="Dev error removed, at most, if this "
+                                                          "category is fixed entirely"),
+        "error_if_fixed": widgets.percent_column("Dev error if fixed"),
         "effort": st.column_config.NumberColumn("Effort", format="%.1f"),
-        "priority": st.column_config.NumberColumn(
-            "Priority (ceiling per unit of effort)", format="percent",
+        "priority": widgets.points_column(
+            "Priority (ceiling per unit of effort)",
             help="Dev error removed per unit of effort; highest first"),
     }
 
@@ -433,17 +437,17 @@ def eyeball_section(store: Store, sample: ReviewSample) -> None:
     with left:
         charts.show(eyeball_chart, check, key="ea_eyeball_chart")
     with right:
-        st.dataframe(pd.DataFrame([r.as_dict() for r in check.runs]), hide_index=True,
+        st.dataframe(widgets.percent(pd.DataFrame([r.as_dict() for r in check.runs]),
+                                     ["eyeball_error", "blackbox_error", "gap"]),
+                     hide_index=True,
                      key="ea_eyeball_table", column_order=[
                          "run", "eyeball_error", "blackbox_error", "gap", "eyeball_n",
                          "blackbox_n"],
                      column_config={
                          "run": st.column_config.TextColumn("Run"),
-                         "eyeball_error": st.column_config.NumberColumn("Eyeball",
-                                                                        format="percent"),
-                         "blackbox_error": st.column_config.NumberColumn("Blackbox",
-                                                                         format="percent"),
-                         "gap": st.column_config.NumberColumn("Gap", format="percent"),
+                         "eyeball_error": widgets.percent_column("Eyeball"),
+                         "blackbox_error": widgets.percent_column("Blackbox"),
+                         "gap": widgets.points_column("Gap"),
                          "eyeball_n": st.column_config.NumberColumn("Eyeball n",
                                                                     format="localized"),
                          "blackbox_n": st.column_config.NumberColumn("Blackbox n",

@@ -61,8 +61,7 @@ def _predictions_columns() -> dict[str, object]:
     for split, label in SPLIT_LABELS.items():
         config[f"{split}_n"] = st.column_config.NumberColumn(f"{label.capitalize()} n",
                                                              format="localized")
-        config[f"{split}_error"] = st.column_config.NumberColumn(
-            f"{label.capitalize()} error", format="percent")
+        config[f"{split}_error"] = widgets.percent_column(f"{label.capitalize()} error")
     return config
 
 
@@ -71,7 +70,9 @@ def predictions_section(store: Store, project: Project, runs: Sequence[Run],
     """Which runs have predictions, and the upload form (editors)."""
     by_key = {run.key: run for run in runs}
     if sets:
-        st.dataframe(predictions_table(sets, by_key), hide_index=True, key="ea_pred_table",
+        table = predictions_table(sets, by_key)
+        st.dataframe(widgets.percent(table, [c for c in table.columns if c.endswith("_error")]),
+                     hide_index=True, key="ea_pred_table",
                      column_config=_predictions_columns())
     else:
         st.caption("No run has per-example predictions yet.")

@@ -13,6 +13,7 @@ from strategy_core.metrics import is_rate_metric
 from strategy_core.settings import REPO_ROOT
 from strategy_core.store import Store, open_store
 from strategy_core.store.metric_log import SavedDefinition
+from ui.widgets import percent, percent_column
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -81,19 +82,6 @@ def metric_column(metric: str, label: str | None = None) -> object:
     if is_rate_metric(metric):
         return percent_column(label or metric)
     return st.column_config.NumberColumn(label or metric, format="%g")
-
-
-def percent_column(label: str) -> object:
-    """A column of rates already multiplied by 100 (see `percent`): one decimal, like 8.0%."""
-    return st.column_config.NumberColumn(label, format="%.1f%%")
-
-
-def percent(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """Rates (fractions) in `columns` as percentages, for `percent_column`."""
-    out = frame.copy()
-    for column in columns:
-        out[column] = pd.to_numeric(out[column], errors="coerce") * 100
-    return out
 
 
 def metric_frame(frame: pd.DataFrame, metrics: Sequence[str]) -> tuple[pd.DataFrame, dict]:

@@ -107,7 +107,7 @@ def import_csv(store: Store, project: Project) -> None:
         st.warning(escape(warning))
     st.markdown(f"**Preview**: {len(built.runs)} runs exactly as they will be stored "
                 "(accuracies converted to errors).")
-    st.dataframe(runs_table(list(built.runs)), hide_index=True,
+    st.dataframe(widgets.percent(runs_table(list(built.runs)), ERROR_FIELDS), hide_index=True,
                  column_config=widgets.run_columns(), key=f"runs_preview_{counter}")
     if st.button(f"Import {len(built.runs)} runs", type="primary", key="runs_import"):
         try:

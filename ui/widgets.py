@@ -32,13 +32,30 @@ def parse_rate_field(text: str, label: str) -> float | None:
     return parse_rate(text, what=label)
 
 
+def percent_column(label: str, help: str | None = None) -> object:
+    """A column of rates already multiplied by 100 (see `percent`): one decimal, like 8.0%."""
+    return st.column_config.NumberColumn(label, format="%.1f%%", help=help)
+
+
+def points_column(label: str, help: str | None = None) -> object:
+    """A column of rate differences already multiplied by 100: percentage points."""
+    return st.column_config.NumberColumn(label, format="%.2f pts", help=help)
+
+
+def percent(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """A copy with the rates (fractions) in `columns` multiplied by 100, for display with
+    `percent_column` / `points_column` (downloads keep the fractions)."""
+    out = frame.copy()
+    for column in columns:
+        if column in out.columns:
+            out[column] = pd.to_numeric(out[column], errors="coerce") * 100
+    return out
+
+
 def run_columns() -> dict[str, object]:
-    """Column config for run tables: errors as percentages (sorted by value), sizes as
-    whole numbers, readable headers."""
-    config: dict[str, object] = {
-        f: st.column_config.NumberColumn(FIELD_LABELS[f], format="percent")
-        for f in ERROR_FIELDS
-    }
+    """Column config for run tables (errors shown through `percent`), sizes as whole
+    numbers, readable headers."""
+    config: dict[str, object] = {f: percent_column(FIELD_LABELS[f]) for f in ERROR_FIELDS}
     config.update({f: st.column_config.NumberColumn(FIELD_LABELS[f], format="localized")
                    for f in SIZE_FIELDS})
     config["name"] = st.column_config.TextColumn("Run", pinned=True)

@@ -184,7 +184,8 @@ def test_upload_map_and_import(project: Store, file_name, fmt, count, column, ro
     (preview,) = [d for d in tab.dataframe if d.editing_mode == "read_only"]
     preview_dev = dict(zip(preview.value["name"], preview.value["dev_error"], strict=True))
     assert len(preview_dev) == count
-    assert preview_dev[run_name] == pytest.approx(dev_error, abs=1e-12)
+    # The preview shows errors in percent (0.028 as 2.8, formatted 2.8%).
+    assert preview_dev[run_name] == pytest.approx(dev_error * 100, abs=1e-9)
     assert dump(project)["run_versions"] == [], "nothing is written before Import"
     at.button(key="runs_import").click().run()
     assert_no_exception(at)

@@ -16,6 +16,7 @@ from strategy_core.diagnosis import (
     RECORD_LEVELS_ACTION,
     ErrorLevels,
     decompose,
+    runner_up_note,
     summary,
 )
 from strategy_core.errors import InputError
@@ -358,3 +359,15 @@ def test_bad_levels_are_rejected_with_the_field_named(kwargs, column):
 def test_bad_confidence_is_rejected():
     with pytest.raises(InputError):
         decompose(levels("1%", "2%", None, "3%", None), confidence=1.5)
+
+
+def test_runner_up_note_names_a_tie_and_a_close_second():
+    tied = decompose(ErrorLevels(human=0.04, train=0.07, train_dev=0.10, dev=0.06, test=0.06))
+    assert runner_up_note(tied) == (
+        "Variance is tied with avoidable bias; avoidable bias comes first in the chain, and "
+        "fixing it moves the later gaps anyway.")
+    close = decompose(ErrorLevels(human=0.0, train=0.10, train_dev=0.11, dev=0.20))
+    assert runner_up_note(close) == ("Data mismatch (9.0 pts) is close behind: plan to work "
+                                     "on it next.")
+    alone = decompose(ErrorLevels(human=0.01, train=0.08, dev=0.10))
+    assert runner_up_note(alone) is None

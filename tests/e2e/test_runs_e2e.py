@@ -67,10 +67,10 @@ def test_upload_mlflow_ui_sample_and_see_the_runs(server: Server, page: Page):
     assert header[:7] == ["Run", "Run id", "Created", "Train error", "Train-dev error",
                           "Dev error", "Test error"], header
     assert sorted(row[0] for row in body) == sorted(sample_run_names())
-    # Accuracies became errors: vit-b16-regularized's val_acc 0.972 is dev error 0.028
-    # (the accessible copy holds the raw values; the grid formats them as percentages).
+    # Accuracies became errors: vit-b16-regularized's val_acc 0.972 is dev error 2.8%
+    # (the accessible copy holds the shown numbers without the % sign).
     (vit,) = [row for row in body if row[0] == "vit-b16-regularized"]
-    assert [float(v) for v in vit[3:7]] == [0.015, 0.017, 0.028, 0.029]
+    assert [round(float(v), 6) for v in vit[3:7]] == [1.5, 1.7, 2.8, 2.9]
 
     # Reloading the shared link shows the same runs (they are in the database).
     page.reload()
