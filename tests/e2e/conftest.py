@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("STRATEGY_CHROMIUM", "/usr/bin/chromium")
@@ -24,6 +24,10 @@ CHROMIUM_ARGS = [
 ]
 
 pytestmark = pytest.mark.e2e
+
+# A rerun can take seconds when both cores are busy (the suite runs two workers, each with
+# its own server and browser): wait for the app, never for a fixed time.
+expect.set_options(timeout=30_000)
 
 
 def free_port() -> int:
