@@ -93,7 +93,7 @@ def across_the_project(status: ProjectStatus, project: Project) -> None:
     pages = {spec.url_path: spec for spec in PAGES}
     for line in lines:
         spec = pages.get(line.page or "")
-        text, link = st.columns([5, 1], vertical_alignment="center")
+        text, link = st.columns([3, 1], vertical_alignment="center")
         text.markdown(f"- {escape(line.text)}")
         if spec is not None:
             link.page_link(spec.path, label=spec.title, icon=spec.icon,
