@@ -113,9 +113,26 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+# Streamlit shows its "Running..." widget only after a run has lasted 500 ms; until a run
+# ends, the elements it has not redrawn yet are marked data-stale. The app is settled once
+# neither has been seen for a whole window (which also covers the moment between an action
+# and the server starting the rerun it asked for).
+SETTLED = """() => {
+  const busy = document.querySelector('[data-testid="stStatusWidget"]')
+            || document.querySelector('[data-stale="true"]')
+            || document.querySelector('[data-testid="stSkeleton"]');
+  const now = performance.now();
+  if (busy || window.__settledSince === undefined) {
+    window.__settledSince = busy ? undefined : now;
+    return false;
+  }
+  return now - window.__settledSince >= %d;
+}"""
+SETTLE_MS = 700
+
+
 def wait_for_app(page: Page) -> None:
-    """Wait until Streamlit has finished running the script."""
+    """Wait until Streamlit has finished running the script and stays idle."""
     page.wait_for_selector("[data-testid='stApp']")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-    page.wait_for_timeout(300)
+    page.evaluate("() => { window.__settledSince = undefined; }")
+    page.wait_for_function(SETTLED % SETTLE_MS, timeout=45_000, polling=100)

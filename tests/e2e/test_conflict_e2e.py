@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from strategy_core.store import open_store
 from tests.e2e.conftest import Server, wait_for_app
-from tests.e2e.test_error_analysis_e2e import DEMO, cell_texts, open_grid
+from tests.e2e.test_error_analysis_e2e import DEMO, cell_texts, open_grid, tick
 
 FIRST, SECOND = "Dog", "Blurry"
 
@@ -23,31 +23,6 @@ def new_session(browser: Browser, server: Server) -> Page:
     page.goto(f"{server.url}/?project={DEMO}")
     wait_for_app(page)
     return page
-
-
-def tick(page: Page, panel: Locator, row: int, column: int) -> None:
-    """Select the grid's first cell on the canvas, walk to (row, column), tick it.
-
-    The canvas grid sometimes takes the first click only as focus on a loaded machine:
-    then the keys go nowhere and the cell stays unticked, so walk there again (at most
-    three tries; a tick that never lands still fails the test)."""
-    cell = panel.locator(f"#glide-cell-{column}-{row}")
-    for attempt in range(3):
-        box = panel.get_by_test_id("data-grid-canvas").bounding_box()
-        assert box is not None
-        page.mouse.click(box["x"] + 30, box["y"] + 60)
-        for _ in range(row):
-            page.keyboard.press("ArrowDown")
-        for _ in range(column):
-            page.keyboard.press("ArrowRight")
-        page.keyboard.press(" ")
-        wait_for_app(page)
-        try:
-            expect(cell).to_have_text("true", timeout=5_000)
-            return
-        except AssertionError:
-            if attempt == 2 or cell.inner_text().strip() != "false":
-                raise
 
 
 def save(page: Page, panel: Locator, reviewer: str) -> None:
