@@ -5,7 +5,7 @@ import streamlit as st
 
 from strategy_core.charts.guides import end_to_end_chart
 from strategy_core.markdown import escape
-from ui import charts, guides, guides_parts, session, widgets
+from ui import guides, guides_parts, session, widgets
 
 store = session.store()
 project = session.require_project()
@@ -19,14 +19,9 @@ guide_tab, parts_tab = st.tabs(["Guide", "Error analysis by parts"])
 
 with guide_tab:
     result = guides.end_to_end_guide(store, project)
-    st.subheader("Verdict", divider="gray")
-    left, right = st.columns([3, 2])
-    with left:
-        guides.verdict_box(result.verdict, result.headline, result.reasons)
-    with right:
-        charts.show(end_to_end_chart, result)
-        st.caption("Bars: the labeled (x, y) examples each complexity needs (the rules of "
-                   "thumb above). Line: what you have.")
+    guides.verdict_section(result, end_to_end_chart,
+                           "Bars: the labeled (x, y) examples each complexity needs (the "
+                           "rules of thumb above). Line: what you have.")
     widgets.record_decision(store, project, "end_to_end", result.headline,
                             guides.end_to_end_numbers(result), key="e2e_guide")
 

@@ -6,7 +6,7 @@ import streamlit as st
 from strategy_core.charts.guides import task_data_chart, transfer_chart
 from strategy_core.guides import both_fit_note
 from strategy_core.markdown import escape
-from ui import charts, guides, guides_transfer, session, widgets
+from ui import guides, guides_transfer, session, widgets
 
 store = session.store()
 project = session.require_project()
@@ -20,26 +20,16 @@ transfer_tab, multitask_tab = st.tabs(["Transfer learning", "Multi-task learning
 
 with transfer_tab:
     transfer = guides_transfer.transfer_guide(store, project)
-    st.subheader("Verdict", divider="gray")
-    left, right = st.columns([3, 2])
-    with left:
-        guides.verdict_box(transfer.verdict, transfer.headline, transfer.reasons)
-    with right:
-        charts.show(transfer_chart, transfer)
-        st.caption("Bars: each task's labeled examples (log scale). Dashed line: the least "
-                   "task A needs for transfer to pay off.")
+    guides.verdict_section(transfer, transfer_chart,
+                           "Bars: each task's labeled examples (log scale). Dashed line: the "
+                           "least task A needs for transfer to pay off.")
     widgets.record_decision(store, project, "transfer", transfer.headline,
                             guides_transfer.transfer_numbers(transfer), key="tr_guide")
 
 with multitask_tab:
     multitask = guides_transfer.multitask_guide(store, project)
     if multitask is not None:
-        st.subheader("Verdict", divider="gray")
-        left, right = st.columns([3, 2])
-        with left:
-            guides.verdict_box(multitask.verdict, multitask.headline, multitask.reasons)
-        with right:
-            charts.show(task_data_chart, multitask)
+        guides.verdict_section(multitask, task_data_chart)
         st.dataframe(guides_transfer.task_table(multitask), hide_index=True, key="mt_table",
                      column_config=guides_transfer.TASK_TABLE_COLUMNS)
         st.caption("Data per task is similar when, for each task, the other tasks together "

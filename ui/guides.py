@@ -22,6 +22,7 @@ from strategy_core.guides import (
 from strategy_core.markdown import escape
 from strategy_core.store import Store, open_store
 from strategy_core.store.projects import Project
+from ui import charts
 
 CUSTOM = "custom"
 ANSWER_LABELS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
@@ -96,6 +97,20 @@ def verdict_box(verdict: str, headline: str, reasons: Sequence[str]) -> None:
     kind, icon = VERDICT_STYLE.get(verdict, ("info", ":material/info:"))
     lines = "\n".join(f"- {escape(reason)}" for reason in reasons)
     getattr(st, kind)(f"**{escape(headline)}**\n\n{lines}", icon=icon)
+
+
+def verdict_section(result: Any, chart: Callable[..., Any], caption: str | None = None
+                    ) -> None:
+    """A guide's verdict: the verdict box on the left, its chart (and what the chart shows)
+    on the right."""
+    st.subheader("Verdict", divider="gray")
+    left, right = st.columns([3, 2])
+    with left:
+        verdict_box(result.verdict, result.headline, result.reasons)
+    with right:
+        charts.show(chart, result)
+        if caption:
+            st.caption(caption)
 
 
 def decision_origin(decision: Decision | None) -> None:

@@ -10,7 +10,6 @@ import sys
 
 import pytest
 
-from strategy_core.cli import main
 from strategy_core.guides import (
     END_TO_END_PRESETS,
     MULTITASK_PRESETS,
@@ -20,31 +19,9 @@ from strategy_core.guides import (
     transfer_verdict,
 )
 from strategy_core.store import Store
+from tests.cli.test_runs_cli import assert_refused, cli, cli_json
 from tests.conftest import REPO
 from tests.store.test_store import dump
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def cli_json(capsys, *args: object) -> dict:
-    code, out, err = cli(capsys, *args, "--json")
-    assert (code, err) == (0, ""), err
-    lines = out.strip().splitlines()
-    assert len(lines) == 1, "exactly one JSON object"
-    return json.loads(lines[0])
-
-
-def assert_refused(code: int, out: str, err: str, words: str = "") -> None:
-    assert code == 2
-    assert out == ""
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), err
-    assert "Traceback" not in err
-    assert words in lines[0]
 
 
 def yes_no(flag: bool) -> str:
@@ -216,7 +193,7 @@ def test_bad_input_exits_2_and_writes_nothing(capsys, store: Store, args, words)
     store.projects.create("Untouched")
     before = dump(store)
     code, out, err = cli(capsys, *args, "--json")
-    assert_refused(code, out, err, words)
+    assert_refused(code, out, err, words=words)
     assert dump(store) == before
 
 

@@ -13,9 +13,9 @@ import pytest
 from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint
 
-from strategy_core.cli import main
 from strategy_core.sizing import EXAMPLE_PLAN, PLAN_SETTING
 from strategy_core.store import Store
+from tests.cli.test_runs_cli import assert_refused, cli, cli_json
 from tests.conftest import REPO
 from tests.store.test_store import dump
 
@@ -26,29 +26,6 @@ def planned(store: Store) -> Store:
     project = store.projects.create("Phone cats")
     store.projects.set_setting(project.id, PLAN_SETTING, EXAMPLE_PLAN.as_setting())
     return store
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def cli_json(capsys, *args: str) -> dict:
-    code, out, err = cli(capsys, *args, "--json")
-    assert (code, err) == (0, ""), err
-    lines = out.strip().splitlines()
-    assert len(lines) == 1, "exactly one JSON object"
-    return json.loads(lines[0])
-
-
-def assert_refused(code: int, out: str, err: str, words: str = "") -> None:
-    assert code == 2
-    assert out == ""
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), err
-    assert "Traceback" not in err
-    assert words in lines[0]
 
 
 # --- size ci ---------------------------------------------------------------------------------
@@ -247,7 +224,7 @@ def test_bad_input_exits_2_and_writes_nothing(planned: Store, capsys, args, word
     before = dump(planned)
     for extra in ([], ["--json"]):
         code, out, err = cli(capsys, *args, *extra)
-        assert_refused(code, out, err, words)
+        assert_refused(code, out, err, words=words)
     assert dump(planned) == before
 
 
