@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from strategy_core.demo import DEMO_NAME
+from strategy_core.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
@@ -30,6 +31,23 @@ def open_app(page: str | None = None, *, project: str | None = None,
 
 def assert_no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
+
+
+def project_id(store: Store, slug: str) -> int:
+    """The id of the project with this slug (which must exist)."""
+    found = store.projects.by_slug(slug)
+    assert found is not None, slug
+    return found.id
+
+
+def boxes(at: AppTest) -> str:
+    """The text of every success, info, warning and error box on the page."""
+    return "\n".join(e.value for kind in (at.success, at.info, at.warning, at.error)
+                     for e in kind)
+
+
+def record_buttons(at: AppTest) -> list:
+    return [b for b in at.button if b.label == "Record decision"]
 
 
 @pytest.fixture

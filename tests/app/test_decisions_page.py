@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from strategy_core.markdown import escape
 from strategy_core.store import Store, open_store
-from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app
+from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app, project_id
 
 SLUG = "phone-cats"
 
@@ -24,9 +24,7 @@ def project(isolated_db: Path) -> Store:
 
 
 def pid(store: Store) -> int:
-    found = store.projects.by_slug(SLUG)
-    assert found is not None
-    return found.id
+    return project_id(store, SLUG)
 
 
 @pytest.fixture

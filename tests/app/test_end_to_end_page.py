@@ -21,7 +21,14 @@ from strategy_core.guides import (
 )
 from strategy_core.markdown import escape
 from strategy_core.store import Store, open_store
-from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app
+from tests.app.conftest import (
+    DEMO_SLUG,
+    assert_no_exception,
+    boxes,
+    open_app,
+    project_id,
+    record_buttons,
+)
 
 SLUG = "face-gate"
 
@@ -34,9 +41,7 @@ def project(isolated_db: Path) -> Store:
 
 
 def pid(store: Store, slug: str = SLUG) -> int:
-    found = store.projects.by_slug(slug)
-    assert found is not None
-    return found.id
+    return project_id(store, slug)
 
 
 def page(project: str = SLUG) -> AppTest:
@@ -44,15 +49,6 @@ def page(project: str = SLUG) -> AppTest:
     assert_no_exception(at)
     assert at.title[0].value == "End-to-end or pipeline"
     return at
-
-
-def boxes(at: AppTest) -> str:
-    return "\n".join(e.value for kind in (at.success, at.info, at.warning, at.error)
-                     for e in kind)
-
-
-def record_buttons(at: AppTest):
-    return [b for b in at.button if b.label == "Record decision"]
 
 
 # --- the guide -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from strategy_core.metrics import SelectionDefinition, parse_constraint, parse_objective
 from strategy_core.runs import Run
 from strategy_core.store import Store, open_store
-from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app
+from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app, project_id
 from tests.store.test_store import dump
 
 SLUG = "metrics-test"
@@ -35,10 +35,7 @@ def demo(demo_app_env: str, isolated_db: Path) -> Store:
     return open_store(str(isolated_db))
 
 
-def pid(store: Store, slug: str) -> int:
-    found = store.projects.by_slug(slug)
-    assert found is not None
-    return found.id
+pid = project_id
 
 
 def metrics_page(project: str = DEMO_SLUG) -> AppTest:

@@ -21,7 +21,7 @@ from strategy_core.sizing import (
     runs_by_dev_error,
 )
 from strategy_core.store import Store, open_store
-from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app
+from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app, project_id
 
 SLUG = "sizing-test"
 
@@ -35,9 +35,7 @@ def project(isolated_db: Path) -> Store:
 
 
 def pid(store: Store, slug: str = SLUG) -> int:
-    found = store.projects.by_slug(slug)
-    assert found is not None
-    return found.id
+    return project_id(store, slug)
 
 
 def sizing_page(project: str = SLUG) -> AppTest:
