@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -102,6 +103,24 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """On a failed browser test, keep a screenshot and add the page's text to the report, so
+    a failure on CI can be read afterwards."""
+    report = yield
+    page = getattr(item, "funcargs", {}).get("page")
+    if report.when == "call" and report.failed and page is not None:
+        keep = Path(tempfile.mkdtemp(prefix="e2e-failed-"))
+        try:
+            page.screenshot(path=keep / "page.png", full_page=True, timeout=10_000)
+            text = page.inner_text("body", timeout=10_000)
+        except Exception as error:  # noqa: BLE001 - a failed capture must not hide the failure
+            text = f"could not capture the page: {error}"
+        report.sections.append(("page at failure", f"{page.url}\nscreenshot: {keep}/page.png"
+                                                   f"\n\n{text[:4000]}"))
+    return report
 
 
 @pytest.fixture

@@ -43,14 +43,22 @@ def cell_texts(panel: Locator) -> tuple[list[str], list[list[str]]]:
 def tick(page: Page, panel: Locator, row: int, column: int) -> None:
     """Select the grid's first cell on the canvas, walk to (row, column), tick it.
 
-    The canvas grid sometimes takes the first click only as focus on a loaded machine:
-    then the keys go nowhere and the cell stays unticked, so walk there again (at most
-    three tries; a tick that never lands still fails the test)."""
+    The keys must go to the grid: before the click, focus is on the tab just opened, where
+    the arrow keys would switch tabs. On a loaded machine the canvas sometimes misses the
+    click, so click again until it has focus, and walk there again if the keys went nowhere
+    (at most three tries; a tick that never lands still fails the test)."""
+    canvas = panel.get_by_test_id("data-grid-canvas")
     cell = panel.locator(f"#glide-cell-{column}-{row}")
     for attempt in range(3):
-        box = panel.get_by_test_id("data-grid-canvas").bounding_box()
+        box = canvas.bounding_box()
         assert box is not None
         page.mouse.click(box["x"] + 30, box["y"] + 60)
+        try:
+            expect(canvas).to_be_focused(timeout=3_000)
+        except AssertionError:
+            if attempt == 2:
+                raise
+            continue
         for _ in range(row):
             page.keyboard.press("ArrowDown")
         for _ in range(column):
