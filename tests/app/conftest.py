@@ -33,6 +33,16 @@ def assert_no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
+def open_page(page: str, project: str, title: str | None = None) -> AppTest:
+    """Open `pages/<page>.py` on a project; it must run without an exception and, when a
+    title is given, show it."""
+    at = open_app(page, project=project)
+    assert_no_exception(at)
+    if title is not None:
+        assert at.title[0].value == title
+    return at
+
+
 def project_id(store: Store, slug: str) -> int:
     """The id of the project with this slug (which must exist)."""
     found = store.projects.by_slug(slug)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from strategy_core.markdown import escape
 from strategy_core.store import Store, open_store
-from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app, project_id
+from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_page, project_id
 
 SLUG = "phone-cats"
 
@@ -43,10 +43,7 @@ def logged(project: Store) -> Store:
 
 
 def page(project: str = SLUG) -> AppTest:
-    at = open_app("decisions", project=project)
-    assert_no_exception(at)
-    assert at.title[0].value == "Decisions & report"
-    return at
+    return open_page("decisions", project, "Decisions & report")
 
 
 def verdicts(at: AppTest) -> list[str]:

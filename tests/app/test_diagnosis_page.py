@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from strategy_core.markdown import escape
 from strategy_core.runs import Run
 from strategy_core.store import Store, open_store
-from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app
+from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_page
 
 PARTIAL = "partial"
 
@@ -41,10 +41,7 @@ def empty(isolated_db: Path) -> Store:
     return store
 
 
-def page(name: str, project: str) -> AppTest:
-    at = open_app(name, project=project)
-    assert_no_exception(at)
-    return at
+page = open_page
 
 
 def markdown(at: AppTest) -> str:

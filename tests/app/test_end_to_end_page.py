@@ -25,7 +25,7 @@ from tests.app.conftest import (
     DEMO_SLUG,
     assert_no_exception,
     boxes,
-    open_app,
+    open_page,
     project_id,
     record_buttons,
 )
@@ -45,10 +45,7 @@ def pid(store: Store, slug: str = SLUG) -> int:
 
 
 def page(project: str = SLUG) -> AppTest:
-    at = open_app("end_to_end", project=project)
-    assert_no_exception(at)
-    assert at.title[0].value == "End-to-end or pipeline"
-    return at
+    return open_page("end_to_end", project, "End-to-end or pipeline")
 
 
 # --- the guide -----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from strategy_core.runs import Run
 from strategy_core.store import Store, open_store
 from strategy_core.store.reviews import TagEdit
 from strategy_core.tag_grid import category_column
-from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app
+from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app, open_page
 from tests.conftest import SAMPLES
 from tests.store.test_store import dump
 
@@ -40,10 +40,7 @@ def demo(demo_app_env: str, isolated_db: Path) -> Store:
 
 
 def page(project: str = DEMO_SLUG) -> AppTest:
-    at = open_app("error_analysis", project=project)
-    assert_no_exception(at)
-    assert at.title[0].value == "Error analysis"
-    return at
+    return open_page("error_analysis", project, "Error analysis")
 
 
 def texts(elements) -> str:

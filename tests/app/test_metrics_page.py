@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from strategy_core.metrics import SelectionDefinition, parse_constraint, parse_objective
 from strategy_core.runs import Run
 from strategy_core.store import Store, open_store
-from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app, project_id
+from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app, open_page, project_id
 from tests.store.test_store import dump
 
 SLUG = "metrics-test"
@@ -39,10 +39,7 @@ pid = project_id
 
 
 def metrics_page(project: str = DEMO_SLUG) -> AppTest:
-    at = open_app("metrics", project=project)
-    assert_no_exception(at)
-    assert at.title[0].value == "Metrics"
-    return at
+    return open_page("metrics", project, "Metrics")
 
 
 def texts(elements) -> list[str]:

@@ -18,7 +18,8 @@ from strategy_core.demo import DEMO_DIR
 from strategy_core.markdown import escape
 from strategy_core.runs import Run
 from strategy_core.store import Store, open_store
-from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app
+from tests.app import conftest
+from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app, open_page
 from tests.conftest import SAMPLES
 from tests.store.test_store import dump
 
@@ -35,16 +36,11 @@ def project(isolated_db: Path) -> Iterator[Store]:
 
 
 def project_id(store: Store) -> int:
-    found = store.projects.by_slug(SLUG)
-    assert found is not None
-    return found.id
+    return conftest.project_id(store, SLUG)
 
 
 def runs_page(project: str = SLUG) -> AppTest:
-    at = open_app("runs", project=project)
-    assert_no_exception(at)
-    assert at.title[0].value == "Runs"
-    return at
+    return open_page("runs", project, "Runs")
 
 
 def flashes(at: AppTest) -> list[str]:

@@ -21,7 +21,7 @@ from strategy_core.sizing import (
     runs_by_dev_error,
 )
 from strategy_core.store import Store, open_store
-from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app, project_id
+from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_page, project_id
 
 SLUG = "sizing-test"
 
@@ -39,10 +39,7 @@ def pid(store: Store, slug: str = SLUG) -> int:
 
 
 def sizing_page(project: str = SLUG) -> AppTest:
-    at = open_app("sizing", project=project)
-    assert_no_exception(at)
-    assert at.title[0].value == "Dev/test sizing & splits"
-    return at
+    return open_page("sizing", project, "Dev/test sizing & splits")
 
 
 def keyed(widgets, prefix: str):

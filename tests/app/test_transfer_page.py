@@ -23,7 +23,7 @@ from tests.app.conftest import (
     DEMO_SLUG,
     assert_no_exception,
     boxes,
-    open_app,
+    open_page,
     project_id,
     record_buttons,
 )
@@ -43,10 +43,7 @@ def pid(store: Store) -> int:
 
 
 def page(project: str = SLUG) -> AppTest:
-    at = open_app("transfer", project=project)
-    assert_no_exception(at)
-    assert at.title[0].value == "Transfer or multi-task"
-    return at
+    return open_page("transfer", project, "Transfer or multi-task")
 
 
 def table(at: AppTest, column: str):
