@@ -2,21 +2,27 @@
 
 A text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with
 `'` so Excel, LibreOffice and Google Sheets show it as text instead of evaluating it.
-Numbers stay numbers (a negative number is not text).
+Numbers stay numbers (a negative number is not text). Text passes the text rule first
+(`strategy_core.text`): a carriage return becomes a line feed, which the CSV writer quotes,
+so no cell can start a new row.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from strategy_core.text import clean_text
+
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralize_cell(value: object) -> object:
-    """Prefix a formula-looking text cell with `'`; leave everything else alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Clean text cells with the text rule and prefix formula-looking ones with `'`;
+    leave everything else alone."""
+    if not isinstance(value, str):
+        return value
+    value = clean_text(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:

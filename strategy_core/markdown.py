@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 
+from strategy_core.text import clean_text
+
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=^])")
 
 
 def escape(text: object) -> str:
     """`**x**` -> `\\*\\*x\\*\\*`; newlines become spaces so a name cannot start a block."""
-    flat = " ".join(str(text).split())
+    flat = " ".join(clean_text(str(text)).split())
     return _SPECIAL.sub(r"\\\1", flat)

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import vl_convert
-
 from strategy_core.charts.diagnosis import chain_chart, staircase_chart, trend_chart
 from strategy_core.charts.error_analysis import shares_chart
 from strategy_core.charts.metrics import selection_chart
@@ -56,6 +54,8 @@ from strategy_core.sizing import (
     runs_by_dev_error,
 )
 from strategy_core.status import CONTRIBUTORS, StatusContext
+from strategy_core.svg_render import render_svgs
+from strategy_core.text import clean_text
 
 if TYPE_CHECKING:
     from strategy_core.runs import Run
@@ -721,17 +721,23 @@ _XMLNS = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
 
 def _vegalite_version() -> str | None:
     import altair as alt
+    import vl_convert
 
     version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     return version if version in vl_convert.get_vegalite_versions() else None
 
 
-def chart_svg(chart: Any, width: int | None = None) -> str:
-    """An Altair chart as SVG markup (vl-convert, no browser, no network). `width` sets the
-    plot's width in pixels, as a page's full-width chart would have."""
-    if width is not None:
-        chart = chart.properties(width=width)
-    return vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=_vegalite_version())
+def chart_svgs(figures: Sequence[Figure]) -> list[str | None]:
+    """Each figure's chart as SVG markup, or None where it could not be drawn (vl-convert,
+    no browser, no network). Drawn in a child process (`strategy_core.svg_render`), so a
+    renderer crash becomes a missing chart, never the end of the server. A figure's
+    `width` sets the plot's width in pixels, as a page's full-width chart would have."""
+    specs = []
+    for figure in figures:
+        chart = figure.chart if figure.width is None else \
+            figure.chart.properties(width=figure.width)
+        specs.append(chart.to_dict())
+    return render_svgs(specs, _vegalite_version())
 
 
 def _inline_svg(svg: str, title: str) -> str | None:
@@ -772,7 +778,9 @@ def to_markdown(report: Report) -> str:
         out += [f"## {e(section.title)}", ""]
         for block in section.blocks:
             out += _markdown_block(block)
-    return "\n".join(out).rstrip() + "\n"
+    # The text rule once more over the whole document: names stored before the rule
+    # existed may still hold control characters, which no Markdown file may carry.
+    return clean_text("\n".join(out).rstrip() + "\n")
 
 
 def _markdown_block(block: Block) -> list[str]:
@@ -856,6 +864,13 @@ def to_html(report: Report) -> str:
     """The report as one self-contained HTML file: inline CSS, charts as inline SVG, every
     text escaped with html.escape, and a Content-Security-Policy that forbids any load."""
     e = html.escape
+    figures = [block for section in report.sections for block in section.blocks
+               if isinstance(block, Figure)]
+    try:
+        svgs = chart_svgs(figures)
+    except Exception:  # noqa: BLE001 - charts that cannot be drawn leave their captions
+        svgs = [None] * len(figures)
+    drawings = {id(figure): svg for figure, svg in zip(figures, svgs, strict=True)}
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -880,7 +895,7 @@ def to_html(report: Report) -> str:
     for section in report.sections:
         parts.append(f'<section id="{section.key}" aria-labelledby="{section.key}-title">')
         parts.append(f'<h2 id="{section.key}-title">{e(section.title)}</h2>')
-        parts += [_html_block(block) for block in section.blocks]
+        parts += [_html_block(block, drawings) for block in section.blocks]
         parts.append("</section>")
     parts += [
         "<footer>This file is self-contained: it loads nothing from the network. Numbers "
@@ -889,7 +904,8 @@ def to_html(report: Report) -> str:
         "</body>",
         "</html>",
     ]
-    return "\n".join(parts) + "\n"
+    # The text rule once more (see to_markdown): no HTML file may carry control characters.
+    return clean_text("\n".join(parts) + "\n")
 
 
 def _html_cell(cell: Cell) -> str:
@@ -899,7 +915,7 @@ def _html_cell(cell: Cell) -> str:
     return html.escape(cell) if cell else ""
 
 
-def _html_block(block: Block) -> str:
+def _html_block(block: Block, drawings: dict[int, str | None]) -> str:
     e = html.escape
     if isinstance(block, Paragraph):
         style = block.style if block.style in ("lead", "verdict", "note", "empty") else None
@@ -926,11 +942,8 @@ def _html_block(block: Block) -> str:
         return (f"<table{compact}>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
                 "</table>")
     if isinstance(block, Figure):
-        drawing = None
-        try:
-            drawing = _inline_svg(chart_svg(block.chart, block.width), block.title)
-        except Exception:  # noqa: BLE001 - a chart that cannot be drawn leaves its caption
-            drawing = None
+        svg = drawings.get(id(block))
+        drawing = None if svg is None else _inline_svg(svg, block.title)
         if drawing is None:
             drawing = '<p class="empty">This chart could not be drawn.</p>'
         return (f"<figure>{drawing}<figcaption><strong>{e(block.title)}.</strong> "

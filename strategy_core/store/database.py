@@ -22,24 +22,28 @@ import pandas as pd
 
 from strategy_core.errors import StoreError
 from strategy_core.store.migrations import MIGRATIONS
+from strategy_core.text import SQL_REMOVED_CLASS, clean_text, clean_value
 
 _open_databases: dict[str, Database] = {}
 _open_lock = threading.Lock()
 
 
 class Cursor:
-    """A DuckDB cursor for one unit of work. Values always go in as `?` parameters."""
+    """A DuckDB cursor for one unit of work. Values always go in as `?` parameters.
+
+    Every text value that goes in (parameters and registered frames) passes the text rule
+    first (`strategy_core.text.clean_text`), so nothing stored holds control characters."""
 
     def __init__(self, raw: duckdb.DuckDBPyConnection):
         self._raw = raw
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
-        self._raw.execute(sql, params or [])
+        self._raw.execute(sql, _clean_params(params or []))
         return self
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Cursor:
         if rows:
-            self._raw.executemany(sql, rows)
+            self._raw.executemany(sql, [_clean_params(row) for row in rows])
         return self
 
     def fetchall(self) -> list[tuple]:
@@ -62,11 +66,42 @@ class Cursor:
         return self._raw.sql(sql, params=list(params or [])).to_arrow_table()
 
     def register(self, name: str, frame: Any) -> None:
-        """Expose a pandas frame to SQL under a fixed, code-chosen name (never user input)."""
-        self._raw.register(name, frame)
+        """Expose a pandas frame or Arrow table to SQL under a fixed, code-chosen name
+        (never user input); its text columns are cleaned by the text rule first."""
+        self._raw.register(name, _clean_frame(frame))
 
     def columns(self) -> list[str]:
         return [d[0] for d in self._raw.description or []]
+
+
+def _clean_params(params: Sequence[Any]) -> list[Any]:
+    return [clean_value(p) if isinstance(p, str | list | tuple) else p for p in params]
+
+
+def _clean_frame(frame: Any) -> Any:
+    """Text columns of a pandas frame or an Arrow table with the text rule applied."""
+    if isinstance(frame, pd.DataFrame):
+        text_columns = [c for c in frame.columns
+                        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+        if not text_columns:
+            return frame
+        frame = frame.copy()
+        for column in text_columns:
+            frame[column] = frame[column].map(
+                lambda v: clean_text(v) if isinstance(v, str) else v, na_action="ignore")
+        return frame
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(frame, pa.Table):
+        for index, field in enumerate(frame.schema):
+            if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+                column = pc.replace_substring_regex(
+                    frame.column(index), pattern="\r\n?", replacement="\n")
+                column = pc.replace_substring_regex(
+                    column, pattern=SQL_REMOVED_CLASS, replacement="")
+                frame = frame.set_column(index, field, column)
+    return frame
 
 
 class Database:

@@ -33,6 +33,7 @@ from strategy_core.predictions_csv import (
     read_layout,
     record_lines,
 )
+from strategy_core.text import sql_clean
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
@@ -453,7 +454,7 @@ def _load(cur: Cursor, path: Path, layout: PredictionLayout) -> None:
     """Read the file with DuckDB into `incoming_predictions` (one text column per header
     cell, named c0, c1… by position: no name from the file becomes an identifier)."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(layout.headers))) + "}"
-    column = {role: f"c{index}" for role, index in layout.positions.items()}
+    column = {role: sql_clean(f"c{index}") for role, index in layout.positions.items()}
 
     def optional(role: str) -> str:
         return f"nullif(trim({column[role]}), '')" if role in column else "NULL"
@@ -469,9 +470,9 @@ def _load(cur: Cursor, path: Path, layout: PredictionLayout) -> None:
         cur.execute(
             f"""CREATE TEMP TABLE incoming_predictions AS
                 SELECT r.line,
-                       trim(r.{column['example_id']}) AS example_id,
-                       trim(r.{column['label']}) AS label,
-                       trim(r.{column['prediction']}) AS prediction,
+                       trim({column['example_id']}) AS example_id,
+                       trim({column['label']}) AS label,
+                       trim({column['prediction']}) AS prediction,
                        {split_raw} AS split_raw,
                        CASE WHEN {split_raw} IS NULL THEN 'dev' ELSE sp.split END AS split,
                        {optional('source')} AS source,
@@ -508,7 +509,7 @@ def _insert_clean(cur: Cursor, path: Path, layout: PredictionLayout, set_id: int
     TRY_CAST) make the insert itself fail. tests/store/test_predictions_fast_path.py checks
     that both paths store the same rows."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(layout.headers))) + "}"
-    column = {role: f"c{index}" for role, index in layout.positions.items()}
+    column = {role: sql_clean(f"c{index}") for role, index in layout.positions.items()}
 
     def optional(role: str) -> str:
         return f"nullif(trim({column[role]}), '')" if role in column else "NULL"

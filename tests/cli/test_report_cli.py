@@ -119,3 +119,23 @@ def test_through_python_dash_m(demo_store: Store, folder: Path):
     data = json.loads(done.stdout)
     assert data["bytes"] == out.stat().st_size
     assert "<script" not in out.read_text(encoding="utf-8")
+
+
+def test_a_run_name_with_a_control_character_no_longer_aborts_the_report(tmp_path: Path):
+    """The reproduction of the urgent bug, as a separate process: import the CSV with a
+    vertical tab in a run name, then `report --format html` (it exited 134, SIGABRT)."""
+    csv_file = tmp_path / "vt.csv"
+    csv_file.write_bytes(b"name,train_error,dev_error\nr\x0bvt,0.05,0.07\nr2,0.04,0.06\n")
+    env = {**os.environ, "STRATEGY_DB": str(tmp_path / "vt.duckdb"), "STRATEGY_SEED_DEMO": "0"}
+    base = [sys.executable, "-m", "strategy_core", "--json"]
+    imported = subprocess.run([*base, "import-runs", "--project", "VT", str(csv_file)],
+                              cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    out = tmp_path / "vt.html"
+    done = subprocess.run([*base, "report", "--project", "VT", "--format", "html", "--out",
+                           str(out)], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["format"] == "html"
+    page = out.read_text(encoding="utf-8")
+    assert "rvt" in page and "\x0b" not in page and "<svg" in page

@@ -315,18 +315,18 @@ def test_html_loads_nothing_from_the_network(demo_files, hostile):
 
 
 def test_a_chart_with_unsafe_markup_is_left_out(demo_report: Report, monkeypatch):
-    monkeypatch.setattr(report_module, "chart_svg", lambda chart, width=None:
-                        '<svg width="10"><script>alert(1)</script></svg>')
+    monkeypatch.setattr(report_module, "chart_svgs", lambda figures:
+                        ['<svg width="10"><script>alert(1)</script></svg>'] * len(figures))
     page = to_html(demo_report)
     assert "<script" not in page and "<svg" not in page
     assert page.count("This chart could not be drawn.") == 6
 
 
 def test_a_chart_that_cannot_be_drawn_leaves_its_caption(demo_report: Report, monkeypatch):
-    def broken(chart, width=None):
+    def broken(figures):
         raise RuntimeError("no renderer")
 
-    monkeypatch.setattr(report_module, "chart_svg", broken)
+    monkeypatch.setattr(report_module, "chart_svgs", broken)
     page = to_html(demo_report)
     assert page.count("This chart could not be drawn.") == 6
     assert "Error levels of efficientnet-b3-mobile." in page
