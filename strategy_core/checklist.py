@@ -373,17 +373,20 @@ class ChecklistSettings:
     tolerance: float = DEFAULT_TOLERANCE
     real_world: RealWorld | None = None
     notes: Mapping[str, str] = field(default_factory=dict)
+    # Edit version of each stored setting (0 while never saved): a save names it.
+    versions: Mapping[str, int] = field(default_factory=dict, compare=False)
 
 
 def checklist_settings(store: Store, project_id: int) -> ChecklistSettings:
     """The project's checklist settings; a stored value that no longer validates falls back
     to the default instead of breaking the page."""
-    raw_tolerance = store.projects.setting(project_id, TOLERANCE_SETTING, DEFAULT_TOLERANCE)
+    raw_tolerance, tolerance_version = store.projects.setting_entry(
+        project_id, TOLERANCE_SETTING, DEFAULT_TOLERANCE)
     try:
         tolerance = validate_tolerance(raw_tolerance)
     except InputError:
         tolerance = DEFAULT_TOLERANCE
-    raw_world = store.projects.setting(project_id, REAL_WORLD_SETTING, None)
+    raw_world, world_version = store.projects.setting_entry(project_id, REAL_WORLD_SETTING)
     try:
         real_world = _real_world_from_json(raw_world)
     except InputError:
@@ -393,7 +396,8 @@ def checklist_settings(store: Store, project_id: int) -> ChecklistSettings:
         text = store.projects.setting(project_id, NOTE_SETTING_PREFIX + name, "")
         if isinstance(text, str) and text:
             notes[name] = text
-    return ChecklistSettings(tolerance, real_world, notes)
+    return ChecklistSettings(tolerance, real_world, notes, {
+        TOLERANCE_SETTING: tolerance_version, REAL_WORLD_SETTING: world_version})
 
 
 def validate_tolerance(value: object) -> float:
@@ -407,20 +411,37 @@ def validate_tolerance(value: object) -> float:
     return float(value)
 
 
-def save_tolerance(store: Store, project_id: int, tolerance: float) -> float:
-    """Store the project's tolerance (a fraction) after checking it."""
+def save_tolerance(store: Store, project_id: int, tolerance: float, *,
+                   expected: int | None = None) -> float:
+    """Store the project's tolerance (a fraction) after checking it; with `expected` (the
+    setting's version as read) a save someone else's overtook raises ConflictError."""
     value = validate_tolerance(tolerance)
-    store.projects.set_setting(project_id, TOLERANCE_SETTING, value)
+    store.projects.set_setting(project_id, TOLERANCE_SETTING, value, expected=expected)
     return value
 
 
-def save_real_world(store: Store, project_id: int, real_world: RealWorld | None) -> None:
+def save_real_world(store: Store, project_id: int, real_world: RealWorld | None, *,
+                    expected: int | None = None) -> None:
     """Store link 5: the team's judgement and/or a production error (None clears both)."""
     payload = None
     if real_world is not None:
         payload = {"judgement": real_world.judgement,
                    "production_error": real_world.production_error}
-    store.projects.set_setting(project_id, REAL_WORLD_SETTING, payload)
+    store.projects.set_setting(project_id, REAL_WORLD_SETTING, payload, expected=expected)
+
+
+def describe_real_world(raw: object) -> str:
+    """Link 5 as stored, in words: 'judged: ok; production error 4.50%' or 'nothing'."""
+    try:
+        real_world = _real_world_from_json(raw)
+    except InputError:
+        real_world = None
+    if real_world is None:
+        return "nothing recorded"
+    parts = [f"judged: {real_world.judgement}"] if real_world.judgement else []
+    if real_world.production_error is not None:
+        parts.append(f"production error {real_world.production_error * 100:.2f}%")
+    return "; ".join(parts) or "nothing recorded"
 
 
 def save_note(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from strategy_core.errors import InputError
+from strategy_core.rates import format_pct
 
 DEFAULT_LEVEL_LABELS: tuple[str, ...] = ("typical person", "expert", "team of experts")
 MAX_LABEL_LENGTH = 80
@@ -18,8 +19,12 @@ MAX_LABEL_LENGTH = 80
 
 @dataclass(frozen=True)
 class HumanLevel:
+    """One recorded level. `version` is the store's edit version of the row (0 before it
+    is stored); it takes no part in comparing levels."""
+
     label: str
     error: float
+    version: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,13 @@ class HumanLevels:
         return min(self.levels, key=lambda level: level.error)
 
     @property
+    def edit_token(self) -> tuple:
+        """What a save compares to tell whether someone else changed the levels since
+        they were read: each row's label and edit version, and the chosen proxy."""
+        return (tuple(sorted((level.label, level.version) for level in self.levels)),
+                self.chosen)
+
+    @property
     def proxy_error(self) -> float | None:
         proxy = self.proxy
         return None if proxy is None else proxy.error
@@ -47,6 +59,14 @@ class HumanLevels:
     @property
     def proxy_is_default(self) -> bool:
         return self.chosen is None or all(level.label != self.chosen for level in self.levels)
+
+
+def describe_levels(levels: HumanLevels) -> str:
+    """'expert 1.00%, typical person 3.00% (proxy: expert)', or 'none'."""
+    if not levels.levels:
+        return "none"
+    text = ", ".join(f"{level.label} {format_pct(level.error, 2)}" for level in levels.levels)
+    return text + ("" if levels.proxy_is_default else f" (proxy: {levels.chosen})")
 
 
 def validate_levels(rows: Iterable[tuple[str, float | None]]) -> tuple[HumanLevel, ...]:

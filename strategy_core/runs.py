@@ -51,6 +51,9 @@ class Run:
     metrics: Mapping[str, float] = field(default_factory=dict)
     params: Mapping[str, str] = field(default_factory=dict)
     key: int | None = None
+    # The store's edit version of the run (its current version's id): a save names the
+    # version it started from, so a stale one is refused. Not part of the run's content.
+    version: int | None = field(default=None, compare=False)
 
     def errors(self) -> dict[str, float | None]:
         return {f: getattr(self, f) for f in ERROR_FIELDS}
@@ -79,6 +82,36 @@ class Run:
         out["metrics"] = dict(self.metrics)
         out["params"] = dict(self.params)
         return out
+
+
+EDITABLE_FIELDS: tuple[str, ...] = ("name", "created", *ERROR_FIELDS, *SIZE_FIELDS)
+
+
+def changed_fields(before: Run, after: Run) -> dict[str, Any]:
+    """The editable fields whose value differs between two versions of a run, with the
+    value in `after` (representation noise in rates does not count as a change)."""
+    return {f: getattr(after, f) for f in EDITABLE_FIELDS
+            if _normal(getattr(before, f)) != _normal(getattr(after, f))}
+
+
+def describe_field(name: str, value: Any) -> str:
+    """A field's value as people read it: rates as percent, sizes with separators."""
+    if value is None or value == "":
+        return "empty"
+    if name in ERROR_FIELDS:
+        return f"{value * 100:.2f}%"
+    if name in SIZE_FIELDS:
+        return f"{int(value):,}"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    return str(value)
+
+
+def describe_changes(before: Run, after: Run) -> str:
+    """'Dev error 10.00% → 12.00%; Train size empty → 5,000', or 'nothing'."""
+    parts = [f"{FIELD_LABELS[f]} {describe_field(f, getattr(before, f))} → "
+             f"{describe_field(f, value)}" for f, value in changed_fields(before, after).items()]
+    return "; ".join(parts) or "nothing"
 
 
 def _normal(value: Any) -> Any:

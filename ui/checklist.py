@@ -8,12 +8,15 @@ import streamlit as st
 from strategy_core.checklist import (
     GREEN,
     MAX_NOTE_LENGTH,
+    REAL_WORLD_SETTING,
     RED,
     SEVERAL_LINKS_NOTE,
+    TOLERANCE_SETTING,
     Chain,
     ChecklistSettings,
     Link,
     RealWorld,
+    describe_real_world,
     save_note,
     save_real_world,
     save_tolerance,
@@ -23,6 +26,7 @@ from strategy_core.markdown import escape
 from strategy_core.rates import format_points
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
+from ui import stale_edits
 from ui.session import flash
 from ui.widgets import parse_rate_field, rate_field
 
@@ -34,17 +38,26 @@ JUDGEMENT_LABELS = {"unknown": "Not judged yet", "ok": "Does well", "not_ok": "F
 
 
 def tolerance_input(store: Store, project: Project, saved: ChecklistSettings) -> float:
-    """The project's tolerance in points; a change is saved for the project at once."""
+    """The project's tolerance in points; a change is saved for the project at once (against
+    the version this page showed: someone else's change in between is shown, not lost)."""
     key = "checklist_tolerance"
+    opened = stale_edits.opened_version(key, saved.versions.get(TOLERANCE_SETTING, 0), key)
+
+    def write(expected: int | None) -> None:
+        save_tolerance(store, project.id, st.session_state[key] / 100, expected=expected)
 
     def save() -> None:
         points = st.session_state[key]
         try:
-            save_tolerance(store, project.id, points / 100)
+            if stale_edits.save(key, write, opened):
+                flash(f"Tolerance saved for this project: {points:g} percentage points.")
         except StrategyError as exc:
             flash(escape(exc), "error")
-        else:
-            flash(f"Tolerance saved for this project: {points:g} percentage points.")
+
+    stale_edits.show_conflict(
+        key, write, widget_keys=[key], saved="Tolerance saved for this project.",
+        theirs=lambda current: f"{float(current[0]) * 100:g} percentage points",
+        version_of=stale_edits.setting_version)
 
     points = st.number_input(
         "Tolerance (points)", min_value=0.0, max_value=100.0, step=0.1,
@@ -103,7 +116,7 @@ def link_card(store: Store, project: Project, link: Link, chain: Chain,
                 st.caption(f"Unknown: {escape(link.missing)}.")
         with right:
             if link.name == "real_world":
-                real_world_form(store, project, saved.real_world)
+                real_world_form(store, project, saved)
             note_editor(store, project, link, saved.notes.get(link.name, ""))
 
 
@@ -140,12 +153,25 @@ def note_editor(store: Store, project: Project, link: Link, saved_note: str) -> 
             st.rerun()
 
 
-def real_world_form(store: Store, project: Project, saved: RealWorld | None) -> None:
+def real_world_form(store: Store, project: Project, settings: ChecklistSettings) -> None:
     """Link 5: the team's judgement, or a production error compared with the test error."""
+    saved = settings.real_world
     judgement = (saved.judgement if saved and saved.judgement else "unknown")
     production = saved.production_error if saved else None
     if not store.can_write:
         st.markdown(f"**Team's judgement:** {JUDGEMENT_LABELS[judgement]}")
+        return
+    key, widget_keys = "checklist_real_world", ["checklist_judgement", "checklist_production"]
+    opened = stale_edits.opened_version(key, settings.versions.get(REAL_WORLD_SETTING, 0),
+                                        "checklist_judgement")
+    mine_key = f"{key}_mine"  # what this user saved last, kept for "save mine over theirs"
+
+    def write(expected: int | None) -> None:
+        save_real_world(store, project.id, st.session_state.get(mine_key), expected=expected)
+
+    if stale_edits.show_conflict(key, write, widget_keys=widget_keys, saved="Link 5 saved.",
+                                 theirs=lambda current: describe_real_world(current[0]),
+                                 version_of=stale_edits.setting_version):
         return
     with st.form("checklist_real_world_form", border=False):
         chosen = st.radio("How does the model do in the real world?", list(JUDGEMENT_LABELS),
@@ -159,12 +185,15 @@ def real_world_form(store: Store, project: Project, saved: RealWorld | None) -> 
         if st.form_submit_button("Save link 5"):
             try:
                 value = parse_rate_field(typed, "production error")
-                real_world = None
+                st.session_state[mine_key] = None
                 if value is not None or chosen != "unknown":
-                    real_world = RealWorld(judgement=chosen, production_error=value)
-                save_real_world(store, project.id, real_world)
+                    st.session_state[mine_key] = RealWorld(judgement=chosen,
+                                                           production_error=value)
+                done = stale_edits.save(key, write, opened)
             except StrategyError as exc:
                 st.error(escape(exc))
             else:
-                flash("Link 5 saved.")
+                if done:
+                    stale_edits.forget(key, widget_keys)
+                    flash("Link 5 saved.")
                 st.rerun()

@@ -32,7 +32,7 @@ from strategy_core.store.predictions import PredictionSet
 from strategy_core.store.projects import Project
 from strategy_core.store.reviews import Category, ReviewSample
 from strategy_core.tag_sheet import wide_frame
-from ui import charts, share, widgets
+from ui import charts, share, stale_edits, widgets
 from ui.session import flash
 
 SAMPLES_DIR = REPO_ROOT / "data" / "samples"
@@ -298,15 +298,30 @@ def efforts_editor(store: Store, project: Project, summary) -> None:  # noqa: AN
                            "effort": st.column_config.NumberColumn(
                                "Effort", min_value=0.01, step=0.5,
                                help="Any positive unit (days, weeks); empty for unknown")})
+        opened = stale_edits.opened_version(
+            "ea_efforts_editor", {c.id: c.version for c in cats}, "ea_efforts")
+
+        def write(expected: dict[int, int] | None) -> None:
+            store.reviews.set_efforts(project.id, {
+                int(row["id"]): None if pd.isna(row["effort"]) else float(row["effort"])
+                for row in edited.to_dict("records")}, expected=expected)
+
+        if stale_edits.show_conflict(
+                "ea_efforts_editor", write, widget_keys=["ea_efforts"], saved="Efforts saved.",
+                theirs=lambda current: ", ".join(
+                    f"{c.name}: {'empty' if c.effort is None else f'{c.effort:g}'}"
+                    for c in current),
+                version_of=lambda current: {c.id: c.version for c in current}):
+            return
         if st.button("Save efforts", key="ea_efforts_save"):
             try:
-                store.reviews.set_efforts(project.id, {
-                    int(row["id"]): None if pd.isna(row["effort"]) else float(row["effort"])
-                    for row in edited.to_dict("records")})
+                done = stale_edits.save("ea_efforts_editor", write, opened)
             except StrategyError as exc:
                 st.error(escape(exc))
             else:
-                flash("Efforts saved.")
+                if done:
+                    st.session_state.pop("ea_efforts", None)
+                    flash("Efforts saved.")
                 st.rerun()
 
 

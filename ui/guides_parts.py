@@ -25,7 +25,7 @@ from strategy_core.markdown import escape
 from strategy_core.rates import format_pct
 from strategy_core.store import Store, open_store
 from strategy_core.store.projects import Project
-from ui import charts, data, guides, widgets
+from ui import charts, data, guides, stale_edits, widgets
 from ui.session import flash
 
 COMPONENTS = "parts_components"
@@ -44,6 +44,9 @@ EXAMPLE = {
                "identify": ("2.1%", "1.8%")},
     "system_error": "9%", "system_human_error": "1%",
 }
+
+
+PIPELINE_EDITOR = "parts_analysis"
 
 
 def component_key(kind: str, index: int) -> str:
@@ -312,18 +315,47 @@ def _save(store: Store, project: Project, analysis: PipelineAnalysis,
           saved: PipelineAnalysis | None) -> None:
     if not store.can_write:
         return
+    # The version the inputs were filled from: kept while the components box lives.
+    opened = stale_edits.opened_version(
+        PIPELINE_EDITOR, _saved_version(store.path, store.version, project.id), COMPONENTS)
+
+    def write(expected: int | None) -> None:
+        store.projects.set_setting(project.id, PIPELINE_SETTING, analysis.as_dict(),
+                                   expected=expected)
+
+    done = "Pipeline analysis saved for the project."
+    inputs = [k for k in st.session_state if str(k).startswith("parts_") and not str(
+        k).startswith((PIPELINE_EDITOR, "parts_save", "parts_example"))]
+    if stale_edits.show_conflict(
+            PIPELINE_EDITOR, write, saved=done, version_of=stale_edits.setting_version,
+            widget_keys=inputs,
+            theirs=lambda current: _describe_analysis(current[0])):
+        return
     changed = saved is None or saved.as_dict() != analysis.as_dict()
     if changed:
         st.caption(":material/edit_note: Unsaved changes to the pipeline analysis.")
     if st.button("Save pipeline analysis", key="parts_save", type="primary" if changed
                  else "secondary", icon=":material/save:"):
         try:
-            store.projects.set_setting(project.id, PIPELINE_SETTING, analysis.as_dict())
+            if stale_edits.save(PIPELINE_EDITOR, write, opened):
+                flash(done)
         except StrategyError as exc:
             st.error(escape(exc))
             return
-        flash("Pipeline analysis saved for the project.")
         st.rerun()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _saved_version(path: str, version: int, project_id: int) -> int:
+    return open_store(path).projects.setting_entry(project_id, PIPELINE_SETTING)[1]
+
+
+def _describe_analysis(raw: object) -> str:
+    analysis = stored_pipeline_analysis(raw)
+    if analysis is None:
+        return "no analysis"
+    counts = ", ".join(f"{name} {analysis.counts.get(name, 0)}" for name in analysis.components)
+    return f"components {', '.join(analysis.components)}; blamed errors {counts}"
 
 
 def parts_numbers(analysis: PipelineAnalysis) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from strategy_core.errors import StrategyError
 from strategy_core.markdown import escape
 from strategy_core.store import Store
 from strategy_core.store.projects import Project, is_valid_slug
+from ui import stale_edits
 from ui.session import PROJECT_KEY, flash
 
 PICKER_KEY = "project_picker"
@@ -91,15 +92,18 @@ def _create_form(store: Store) -> None:
 
 def _manage(store: Store, project: Project) -> None:
     with st.expander("Rename or delete project"):
+        opened = stale_edits.opened_version("project_rename", project.version,
+                                            "project_rename_name")
         with st.form("project_rename", border=False):
             new_name = st.text_input("New name", value=project.name, key="project_rename_name",
                                      max_chars=80)
             if st.form_submit_button("Rename"):
                 try:
-                    store.projects.rename(project.id, new_name)
-                except StrategyError as exc:
+                    store.projects.rename(project.id, new_name, expected=opened)
+                except StrategyError as exc:  # a rename someone else's overtook included
                     st.error(escape(exc))
                 else:
+                    stale_edits.forget("project_rename", ["project_rename_name"])
                     flash("Renamed. Shared links keep working: the link's slug is unchanged.")
                     st.rerun()
         if st.session_state.get("project_delete_pending") != project.id:

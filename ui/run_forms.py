@@ -4,12 +4,11 @@ and the import history with undo."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
-from strategy_core.errors import InputError, StrategyError
+from strategy_core.errors import ConflictError, InputError, StrategyError
 from strategy_core.markdown import escape
 from strategy_core.run_csv import (
     FORMAT_LABELS,
@@ -26,7 +25,14 @@ from strategy_core.run_csv import (
     propose_mapping,
     read_table,
 )
-from strategy_core.runs import ERROR_FIELDS, FIELD_LABELS, SIZE_FIELDS, Run, runs_table
+from strategy_core.runs import (
+    ERROR_FIELDS,
+    FIELD_LABELS,
+    SIZE_FIELDS,
+    Run,
+    describe_field,
+    runs_table,
+)
 from strategy_core.settings import REPO_ROOT
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
@@ -122,44 +128,132 @@ def import_csv(store: Store, project: Project) -> None:
         st.rerun()
 
 
+EDIT_CONFLICT_KEY = "runs_edit_conflict"
+EDIT_OPENED_KEY = "runs_edit_opened"
+
+
+def _form_texts(run: Run) -> dict[str, object]:
+    """What each field of the edit form starts with for `run`."""
+    texts: dict[str, object] = {
+        "name": run.name,
+        "created": run.created.isoformat(sep=" ") if run.created else ""}
+    texts.update({f: widgets.rate_field(FIELD_LABELS[f], getattr(run, f)) for f in ERROR_FIELDS})
+    texts.update({f: getattr(run, f) for f in SIZE_FIELDS})
+    return texts
+
+
+def _parse_field(name: str, entered: object) -> object:
+    if name == "name":
+        return str(entered).strip()
+    if name == "created":
+        return parse_created(str(entered))
+    if name in ERROR_FIELDS:
+        return widgets.parse_rate_field(str(entered), FIELD_LABELS[name])
+    return None if entered is None else int(entered)  # a size
+
+
 def edit_run(store: Store, project: Project, runs: list[Run]) -> None:
-    """Add a run by hand or edit one; recorded in the history like an import."""
+    """Add a run by hand or edit one; recorded in the history like an import.
+
+    The form starts with the chosen run's current values (its widgets are keyed on the run
+    and its version, so another run or a newer version starts a fresh form), and a save
+    changes only the fields the user changed, against the version the form was read from."""
     by_key = {r.key: r for r in runs}
     key = st.selectbox("Run", [None, *by_key], key="runs_edit_choice",
                        format_func=lambda k: "New run" if k is None else by_key[k].name)
     run = by_key.get(key) or Run(name="")
-    with st.form(f"runs_edit_form_{key}"):
-        name = st.text_input("Name", value=run.name, max_chars=200, key="runs_edit_name")
-        created = st.text_input("Created (ISO date, optional)", key="runs_edit_created",
-                                value=run.created.isoformat(sep=" ") if run.created else "",
-                                placeholder="2026-11-03 10:00")
+    if _show_edit_conflict(store, project, key):
+        return
+    # The form stays on the version it was opened with until it is saved or dropped, so
+    # someone else's save in the meantime cannot swap the form under the user's typing.
+    opened = st.session_state.get(EDIT_OPENED_KEY)
+    if not opened or opened["key"] != key or \
+            f"runs_edit_{key}_{opened['version']}_name" not in st.session_state:
+        opened = {"key": key, "version": run.version, "start": _form_texts(run)}
+        st.session_state[EDIT_OPENED_KEY] = opened
+    elif key is not None and opened["version"] != run.version:
+        note, reload = st.columns([4, 1])
+        note.warning("Someone else saved this run after you opened it. Load their version, "
+                     "or save yours and choose then.")
+        if reload.button("Load their version", key="runs_edit_reload"):
+            st.session_state.pop(EDIT_OPENED_KEY)
+            st.rerun()
+    start = opened["start"]
+    form = f"runs_edit_{key}_{opened['version']}"
+    with st.form(f"{form}_form"):
+        entered: dict[str, object] = {
+            "name": st.text_input("Name", value=str(start["name"]), max_chars=200,
+                                  key=f"{form}_name"),
+            "created": st.text_input("Created (ISO date, optional)", key=f"{form}_created",
+                                     value=str(start["created"]),
+                                     placeholder="2026-11-03 10:00")}
         st.caption("Error rates as `8%` or `0.08`; leave blank when unknown.")
-        columns = st.columns(4)
-        rates = {f: col.text_input(FIELD_LABELS[f], value=widgets.rate_field(FIELD_LABELS[f],
-                                   getattr(run, f)), key=f"runs_edit_{f}")
-                 for f, col in zip(ERROR_FIELDS, columns, strict=True)}
-        sizes = {f: col.number_input(FIELD_LABELS[f], min_value=1, step=1, value=getattr(run, f),
-                                     key=f"runs_edit_{f}")
-                 for f, col in zip(SIZE_FIELDS, st.columns(4), strict=True)}
+        for f, col in zip(ERROR_FIELDS, st.columns(4), strict=True):
+            entered[f] = col.text_input(FIELD_LABELS[f], value=str(start[f]), key=f"{form}_{f}")
+        for f, col in zip(SIZE_FIELDS, st.columns(4), strict=True):
+            entered[f] = col.number_input(FIELD_LABELS[f], min_value=1, step=1,
+                                          value=start[f], key=f"{form}_{f}")
         submitted = st.form_submit_button("Save run" if key else "Add run", type="primary")
     if not submitted:
         return
     try:
-        changed = replace(
-            run, name=name.strip(), created=parse_created(created),
-            **{f: widgets.parse_rate_field(text, FIELD_LABELS[f]) for f, text in rates.items()},
-            **{f: None if v is None else int(v) for f, v in sizes.items()})
-        if not changed.name:
-            raise InputError("a run needs a name")
-        result = store.runs.save_run(project.id, changed, key=key)
+        changes = {f: _parse_field(f, value) for f, value in entered.items()
+                   if key is None or value != start[f]}
+        if key is None:
+            if not changes.get("name"):
+                raise InputError("a run needs a name")
+            result = store.runs.save_run(project.id, Run(**changes))  # type: ignore[arg-type]
+        elif not changes:
+            st.info("Nothing changed.")
+            return
+        else:
+            result = store.runs.edit_run(project.id, key, changes,
+                                         expected_version=opened["version"])
+    except ConflictError as exc:
+        st.session_state[EDIT_CONFLICT_KEY] = {
+            "key": key, "changes": changes, "message": str(exc),
+            "theirs": getattr(exc.current, "version", None)}
+        st.rerun()
     except StrategyError as exc:
         st.error(escape(exc))
         return
+    st.session_state.pop(EDIT_OPENED_KEY, None)
     if result.import_id is None:
         st.info("Nothing changed.")
         return
-    flash(f"{'Saved' if key else 'Added'} run {escape(changed.name)}.")
+    flash(f"{'Saved' if key else 'Added'} run {escape(changes.get('name', run.name))}.")
     st.rerun()
+
+
+def _show_edit_conflict(store: Store, project: Project, key: int | None) -> bool:
+    """A refused stale save: the other person's change, what this user changed, and the
+    choice to reapply it on their version or to drop it. True while it is shown."""
+    conflict = st.session_state.get(EDIT_CONFLICT_KEY)
+    if not conflict or conflict["key"] != key:
+        return False
+    mine = "; ".join(f"{FIELD_LABELS[f]} {describe_field(f, v)}"
+                     for f, v in conflict["changes"].items())
+    st.error(f"Not saved: {escape(conflict['message'])}.\n\nYour change: {escape(mine)}.")
+    reapply, drop = st.columns(2)
+    if reapply.button("Reapply my change", key="runs_edit_reapply", type="primary"):
+        st.session_state.pop(EDIT_CONFLICT_KEY)
+        try:
+            store.runs.edit_run(project.id, key, conflict["changes"],
+                                expected_version=conflict["theirs"])
+        except ConflictError as exc:
+            conflict.update(message=str(exc), theirs=getattr(exc.current, "version", None))
+            st.session_state[EDIT_CONFLICT_KEY] = conflict
+        except StrategyError as exc:
+            flash(f"Not saved: {escape(exc)}", "error")
+        else:
+            st.session_state.pop(EDIT_OPENED_KEY, None)
+            flash("Your change was saved on top of the other person's.")
+        st.rerun()
+    if drop.button("Drop my change", key="runs_edit_drop"):
+        st.session_state.pop(EDIT_CONFLICT_KEY)
+        st.session_state.pop(EDIT_OPENED_KEY, None)
+        st.rerun()
+    return True
 
 
 def delete_runs(store: Store, project: Project, runs: list[Run]) -> None:

@@ -28,31 +28,43 @@ from strategy_core.sizing import (
 )
 from strategy_core.store import Store, open_store
 from strategy_core.store.projects import Project
-from ui import charts, widgets
+from ui import charts, stale_edits, widgets
 from ui.session import flash
 from ui.sizing import attempt, bullets, runs_with_predictions, source_counts
 
 FROM_PREDICTIONS = "From uploaded predictions"
+PLAN_EDITOR = "sizing_plan_editor"
 ENTERED = "Enter counts"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _saved_setting(path: str, version: int, project_id: int) -> object:
-    return open_store(path).projects.setting(project_id, PLAN_SETTING)
+def _saved_setting(path: str, version: int, project_id: int) -> tuple[object, int]:
+    return open_store(path).projects.setting_entry(project_id, PLAN_SETTING)
 
 
-def saved_plan(store: Store, project_id: int) -> tuple[PlanInputs, str]:
-    """The team's saved planner inputs, else the SPEC example; and a line saying which."""
-    raw = _saved_setting(store.path, store.version, project_id)
+def saved_plan(store: Store, project_id: int) -> tuple[PlanInputs, str, int]:
+    """The team's saved planner inputs, else the SPEC example; a line saying which; and the
+    setting's edit version (0 while nothing is saved)."""
+    raw, version = _saved_setting(store.path, store.version, project_id)
     if raw is None:
         return EXAMPLE_PLAN, ("Nothing saved for this project yet: prefilled with 200,000 web "
                               "images and 10,000 phone (mobile) images, target mobile. Edit "
-                              "the table to your own sources.")
+                              "the table to your own sources."), version
     try:
-        return plan_inputs(raw), "The plan saved for this project; the whole team sees it."
+        return (plan_inputs(raw), "The plan saved for this project; the whole team sees it.",
+                version)
     except InputError:
         return EXAMPLE_PLAN, ("The saved plan could not be read, so the example is shown; "
-                              "save again to replace it.")
+                              "save again to replace it."), version
+
+
+def _describe_plan(raw: object) -> str:
+    try:
+        inputs = plan_inputs(raw)
+    except InputError:
+        return "a plan this app cannot read"
+    sources = ", ".join(f"{name} {count:,}" for name, count in inputs.sources)
+    return f"sources {sources}; target {inputs.target}"
 
 
 def _token(inputs: PlanInputs) -> str:
@@ -63,7 +75,12 @@ def _token(inputs: PlanInputs) -> str:
 
 def planner(store: Store, project: Project) -> SplitPlan | None:
     """Sources and target in, allocation to train / train-dev / dev / test out."""
-    saved, where = saved_plan(store, project.id)
+    current = saved_plan(store, project.id)
+    remembered = st.session_state.get(f"{PLAN_EDITOR}_opened_version")
+    # The editor keeps the plan it was opened with until it is saved or reloaded.
+    saved, where, _version = stale_edits.opened_version(
+        PLAN_EDITOR, current,
+        f"sizing_plan_sources_{_token(remembered[0])}" if remembered else None)
     token = _token(saved)
     st.latex(FORMULAS["plan"])
     st.caption(escape(where))
@@ -152,17 +169,28 @@ def _save_controls(store: Store, project: Project, plan: SplitPlan, inputs: Plan
                           key="sizing_plan_download")
     if not store.can_write:
         return
-    if inputs != saved or _saved_setting(store.path, store.version, project.id) is None:
+    def write(expected: int | None) -> None:
+        store.projects.set_setting(project.id, PLAN_SETTING, inputs.as_setting(),
+                                   expected=expected)
+
+    done = "Split plan saved: everyone on this project now sees it."
+    # (Its widgets' keys carry the opened plan's fingerprint: loading theirs renews them.)
+    if stale_edits.show_conflict(PLAN_EDITOR, write, saved=done,
+                                 theirs=lambda current: _describe_plan(current[0]),
+                                 version_of=stale_edits.setting_version):
+        pass
+    elif inputs != saved or _saved_setting(store.path, store.version, project.id)[0] is None:
         if inputs != saved:
             st.caption("These inputs differ from the saved plan.")
         if st.button("Save this plan for the team", key="sizing_plan_save",
                      icon=":material/save:"):
             try:
-                store.projects.set_setting(project.id, PLAN_SETTING, inputs.as_setting())
+                if stale_edits.save(PLAN_EDITOR, write,
+                                    st.session_state[f"{PLAN_EDITOR}_opened_version"][2]):
+                    flash(done)
             except StrategyError as exc:
                 st.error(escape(exc))
                 return
-            flash("Split plan saved: everyone on this project now sees it.")
             st.rerun()
     numbers = {"sources": dict(inputs.sources), "target": inputs.target, **plan.as_dict()}
     widgets.record_decision(store, project, "sizing", plan.verdict, numbers, key="sizing_plan")

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from strategy_core.csv_export import safe_csv_bytes
-from strategy_core.errors import InputError, StrategyError
-from strategy_core.human_level import DEFAULT_LEVEL_LABELS
+from strategy_core.errors import ConflictError, InputError, StrategyError
+from strategy_core.human_level import DEFAULT_LEVEL_LABELS, HumanLevels
 from strategy_core.markdown import escape
 from strategy_core.rates import format_pct, parse_rate
 from strategy_core.runs import ERROR_FIELDS, FIELD_LABELS, SIZE_FIELDS
@@ -89,8 +89,23 @@ def show_problems(problems: Sequence[InputError], what: str = "The file") -> Non
 
 
 def human_levels_editor(store: Store, project: Project, key: str) -> None:
-    """Edit the project's human levels (label, error) and choose the Bayes proxy."""
-    levels = data.human_levels(store, project.id)
+    """Edit the project's human levels (label, error) and choose the Bayes proxy.
+
+    The editor keeps the levels it was opened with until they are saved; a save names them,
+    so when someone else saved meanwhile nothing is written and their levels are shown with
+    the choice to save these over theirs or to load theirs."""
+    opened_key, conflict_key = f"{key}_levels_opened", f"{key}_levels_conflict"
+    opened: HumanLevels | None = st.session_state.get(opened_key)
+    if opened is not None and conflict_key not in st.session_state and not _has_edits(
+            st.session_state.get(f"{key}_levels")):
+        stored = data.human_levels(store, project.id)
+        if stored.edit_token != opened.edit_token:
+            _reload_levels(key)  # nothing typed yet: show what is stored now
+            opened = None
+    if opened is None:
+        opened = data.human_levels(store, project.id)
+        st.session_state[opened_key] = opened
+    levels = opened
     rows = [{"label": lvl.label, "error": lvl.error * 100} for lvl in levels.levels]
     if not rows:
         rows = [{"label": label, "error": None} for label in DEFAULT_LEVEL_LABELS]
@@ -115,21 +130,58 @@ def human_levels_editor(store: Store, project: Project, key: str) -> None:
     current = None if levels.proxy_is_default else levels.chosen
     chosen = st.selectbox(
         "Bayes proxy", options, index=options.index(current) if current in options else 0,
-        key=f"{key}_proxy", format_func=lambda v: f"Use {default_text}" if v is None else v,
+        key=f"{key}_proxy",
+        format_func=lambda v: f"Use {default_text}" if v is None else v,
         disabled=not store.can_write)
     if proxy is not None:
         st.caption(f"Proxy in use: **{escape(proxy.label)}** at {format_pct(proxy.error, 2)}.")
-    if store.can_write and st.button("Save human levels", key=f"{key}_save"):
-        pairs = [(row["label"] if isinstance(row["label"], str) else "",
-                  None if pd.isna(row["error"]) else float(row["error"]) / 100)
-                 for row in edited.to_dict("records")]
-        try:
-            store.projects.set_human_levels(project.id, pairs, chosen)
-        except StrategyError as exc:
-            st.error(escape(exc))
-        else:
-            flash("Human levels saved.")
+    if not store.can_write:
+        return
+    pairs = [(row["label"] if isinstance(row["label"], str) else "",
+              None if pd.isna(row["error"]) else float(row["error"]) / 100)
+             for row in edited.to_dict("records")]
+    conflict = st.session_state.get(conflict_key)
+    if conflict is not None:
+        st.error(f"Not saved: {escape(conflict['message'])}")
+        mine, theirs = st.columns(2)
+        if mine.button("Save mine over theirs", key=f"{key}_save_mine", type="primary"):
+            _save_levels(store, project, key, pairs, chosen, conflict["theirs"])
+        if theirs.button("Load theirs", key=f"{key}_load_theirs"):
+            _reload_levels(key)
             st.rerun()
+    elif st.button("Save human levels", key=f"{key}_save"):
+        _save_levels(store, project, key, pairs, chosen, levels)
+
+
+def _has_edits(editor_state: object) -> bool:
+    """Whether a data editor's state (st.data_editor's documented dict of edited, added and
+    deleted rows) holds anything typed."""
+    return isinstance(editor_state, dict) and any(
+        editor_state.get(part) for part in ("edited_rows", "added_rows", "deleted_rows"))
+
+
+def _save_levels(store: Store, project: Project, key: str,
+                 pairs: list[tuple[str, float | None]], chosen: str | None,
+                 expected: HumanLevels) -> None:
+    try:
+        store.projects.set_human_levels(project.id, pairs, chosen, expected=expected)
+    except ConflictError as exc:
+        st.session_state[f"{key}_levels_conflict"] = {"message": str(exc),
+                                                       "theirs": exc.current}
+        st.rerun()
+    except StrategyError as exc:
+        st.error(escape(exc))
+    else:
+        _reload_levels(key)
+        flash("Human levels saved.")
+        st.rerun()
+
+
+def _reload_levels(key: str) -> None:
+    """Forget the opened levels, what was typed in the editor and any conflict, so the next
+    run shows the stored levels (deleting a widget's key resets it)."""
+    for part in ("levels_opened", "levels_conflict", "levels", "proxy"):
+        st.session_state.pop(f"{key}_{part}", None)
 
 
 def record_decision(store: Store, project: Project, page: str, verdict: str,

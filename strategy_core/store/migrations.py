@@ -218,6 +218,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        5,
+        "edit versions: every row saved from a form carries a version (optimistic concurrency)",
+        (
+            # One sequence for all of them: a version number is never reused, so a row
+            # deleted and added again can never look unchanged to a stale save.
+            "CREATE SEQUENCE edit_version_seq START 2",
+            "ALTER TABLE human_levels ADD COLUMN version BIGINT DEFAULT 1",
+            "ALTER TABLE project_settings ADD COLUMN version BIGINT DEFAULT 1",
+            "ALTER TABLE review_categories ADD COLUMN version BIGINT DEFAULT 1",
+            "ALTER TABLE projects ADD COLUMN version BIGINT DEFAULT 1",
+        ),
+    ),
 )
 
 

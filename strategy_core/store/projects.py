@@ -6,16 +6,18 @@ import json
 import re
 import unicodedata
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from strategy_core.errors import InputError, NotFoundError
-from strategy_core.human_level import HumanLevel, HumanLevels, validate_levels
+from strategy_core.errors import ConflictError, InputError, NotFoundError
+from strategy_core.human_level import HumanLevel, HumanLevels, describe_levels, validate_levels
 from strategy_core.store.migrations import PROJECT_TABLES
+from strategy_core.text import clean_value
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
+    from strategy_core.store.database import Cursor
 
 MAX_PROJECT_NAME = 80
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -28,6 +30,7 @@ class Project:
     slug: str
     created_at: datetime
     runs: int = 0
+    version: int = field(default=1, compare=False)  # edit version (a rename names it)
 
 
 def slugify(name: str) -> str:
@@ -73,7 +76,8 @@ class ProjectRepo:
             rows = cur.execute(
                 """SELECT p.id, p.name, p.slug, p.created_at,
                           (SELECT count(*) FROM current_run_versions v
-                           WHERE v.project_id = p.id AND NOT v.deleted)
+                           WHERE v.project_id = p.id AND NOT v.deleted),
+                          coalesce(p.version, 1)
                    FROM projects p ORDER BY lower(p.name)"""
             ).fetchall()
         projects = [Project(*row) for row in rows]
@@ -124,16 +128,27 @@ class ProjectRepo:
         """The project with this exact name or slug (as `resolve`), else a new one."""
         return self.by_name(name) or self.by_slug(name) or self.create(name)
 
-    def rename(self, project_id: int, new_name: str) -> Project:
-        """Rename; the slug (and so every shared link) stays the same."""
+    def rename(self, project_id: int, new_name: str, *, expected: int | None = None
+               ) -> Project:
+        """Rename; the slug (and so every shared link) stays the same. With `expected`
+        (the project's edit version as the form read it), a rename that someone else's
+        rename overtook is refused with ConflictError."""
         clean = _clean_name(new_name)
         with self._store.write() as cur:
+            if expected is not None:
+                row = cur.execute("SELECT name, coalesce(version, 1) FROM projects WHERE id = ?",
+                                  [project_id]).fetchone()
+                if row is not None and int(row[1]) != expected:
+                    raise ConflictError(f"someone else renamed the project to '{row[0]}' since "
+                                        "you opened the form; yours was not saved",
+                                        current=row[0])
             if cur.scalar("SELECT count(*) FROM projects WHERE name = ? AND id <> ?",
                           [clean, project_id]):
                 raise InputError(f"a project named '{clean}' already exists")
             if not cur.scalar("SELECT count(*) FROM projects WHERE id = ?", [project_id]):
                 raise NotFoundError(f"no project with id {project_id}")
-            cur.execute("UPDATE projects SET name = ? WHERE id = ?", [clean, project_id])
+            cur.execute("UPDATE projects SET name = ?, version = nextval('edit_version_seq') "
+                        "WHERE id = ?", [clean, project_id])
         return self.get(project_id)
 
     def delete(self, project_id: int) -> None:
@@ -148,24 +163,33 @@ class ProjectRepo:
     # -- human levels ----------------------------------------------------------------
     def human_levels(self, project_id: int) -> HumanLevels:
         with self._store.read() as cur:
-            rows = cur.execute(
-                "SELECT label, error FROM human_levels WHERE project_id = ? ORDER BY error, "
-                "label", [project_id]).fetchall()
-            chosen = cur.scalar("SELECT bayes_proxy FROM projects WHERE id = ?", [project_id])
-        return HumanLevels(tuple(HumanLevel(label, error) for label, error in rows), chosen)
+            return _human_levels(cur, project_id)
 
     def set_human_levels(
-        self, project_id: int, rows: list[tuple[str, float | None]], chosen: str | None = None
+        self, project_id: int, rows: list[tuple[str, float | None]], chosen: str | None = None,
+        *, expected: HumanLevels | None = None,
     ) -> HumanLevels:
-        """Replace the project's human levels; `chosen` is the proxy label (None: lowest)."""
+        """Replace the project's human levels; `chosen` is the proxy label (None: lowest).
+
+        With `expected` (the levels as the editor read them), refuse with ConflictError when
+        someone else saved other levels since; the error's `current` holds theirs. A row
+        whose label and error stay the same keeps its version; others get a new one."""
         levels = validate_levels(rows)
         if chosen is not None and chosen not in {level.label for level in levels}:
             raise InputError(f"the proxy '{chosen}' is not one of the human levels")
         with self._store.write() as cur:
+            current = _human_levels(cur, project_id)
+            if expected is not None and current.edit_token != expected.edit_token:
+                raise ConflictError(
+                    "someone else saved the human levels since you opened them; they are now: "
+                    + describe_levels(current) + ". Yours were not saved.", current=current)
+            kept = {(level.label, level.error): level.version for level in current.levels}
             cur.execute("DELETE FROM human_levels WHERE project_id = ?", [project_id])
             cur.executemany(
-                "INSERT INTO human_levels (project_id, label, error) VALUES (?, ?, ?)",
-                [(project_id, level.label, level.error) for level in levels])
+                "INSERT INTO human_levels (project_id, label, error, version) "
+                "VALUES (?, ?, ?, coalesce(?, nextval('edit_version_seq')))",
+                [(project_id, level.label, level.error, kept.get((level.label, level.error)))
+                 for level in levels])
             cur.execute("UPDATE projects SET bayes_proxy = ? WHERE id = ?", [chosen, project_id])
         return self.human_levels(project_id)
 
@@ -180,16 +204,45 @@ class ProjectRepo:
     # -- settings --------------------------------------------------------------------
     def setting(self, project_id: int, key: str, default: Any = None) -> Any:
         """A per-project setting (JSON value) such as the checklist tolerance."""
-        with self._store.read() as cur:
-            raw = cur.scalar(
-                "SELECT value FROM project_settings WHERE project_id = ? AND key = ?",
-                [project_id, key])
-        return default if raw is None else json.loads(raw)
+        return self.setting_entry(project_id, key, default)[0]
 
-    def set_setting(self, project_id: int, key: str, value: Any) -> None:
-        payload = json.dumps(value)
+    def setting_entry(self, project_id: int, key: str, default: Any = None
+                      ) -> tuple[Any, int]:
+        """A setting and its edit version (0 while it was never saved)."""
+        with self._store.read() as cur:
+            row = cur.execute(
+                "SELECT value, version FROM project_settings WHERE project_id = ? AND key = ?",
+                [project_id, key]).fetchone()
+        return (default, 0) if row is None else (json.loads(row[0]), int(row[1] or 1))
+
+    def set_setting(self, project_id: int, key: str, value: Any, *,
+                    expected: int | None = None) -> int:
+        """Store a setting; returns its new edit version. With `expected` (the version the
+        writer read, 0 for never saved), refuse with ConflictError when someone else saved
+        it since; the error's `current` holds their (value, version)."""
+        payload = json.dumps(clean_value(value))
         with self._store.write() as cur:
+            row = cur.execute(
+                "SELECT value, version FROM project_settings WHERE project_id = ? AND key = ?",
+                [project_id, key]).fetchone()
+            version = 0 if row is None else int(row[1] or 1)
+            if expected is not None and version != expected:
+                theirs = None if row is None else json.loads(row[0])
+                raise ConflictError("someone else saved this setting since you opened it; "
+                                    "yours was not saved", current=(theirs, version))
             cur.execute("DELETE FROM project_settings WHERE project_id = ? AND key = ?",
                         [project_id, key])
-            cur.execute("INSERT INTO project_settings (project_id, key, value) VALUES (?, ?, ?)",
-                        [project_id, key, payload])
+            return int(cur.scalar(
+                "INSERT INTO project_settings (project_id, key, value, version) "
+                "VALUES (?, ?, ?, nextval('edit_version_seq')) RETURNING version",
+                [project_id, key, payload]))
+
+
+def _human_levels(cur: Cursor, project_id: int) -> HumanLevels:
+    rows = cur.execute(
+        "SELECT label, error, coalesce(version, 1) FROM human_levels WHERE project_id = ? "
+        "ORDER BY error, label", [project_id]).fetchall()
+    chosen = cur.scalar("SELECT bayes_proxy FROM projects WHERE id = ?", [project_id])
+    return HumanLevels(tuple(HumanLevel(label, error, int(version))
+                             for label, error, version in rows), chosen)
+

@@ -82,6 +82,7 @@ class Category:
     name: str
     effort: float | None
     position: int
+    version: int = field(default=1, compare=False)  # edit version (a save names it)
 
     @property
     def reserved(self) -> bool:
@@ -278,7 +279,8 @@ class ReviewRepo:
         """The project's error categories in their order; "Incorrectly labeled" last."""
         with self._store.read() as cur:
             rows = cur.execute(
-                "SELECT id, name, effort, position FROM review_categories WHERE project_id = ? "
+                "SELECT id, name, effort, position, coalesce(version, 1) FROM review_categories "
+                "WHERE project_id = ? "
                 "ORDER BY name = ?, position, id", [project_id, INCORRECTLY_LABELED]
             ).fetchall()
         return [Category(*row) for row in rows]
@@ -304,7 +306,8 @@ class ReviewRepo:
             if current == INCORRECTLY_LABELED:
                 raise InputError(f"'{INCORRECTLY_LABELED}' is always there and keeps its name")
             _require_new_category(cur, project_id, clean, besides=category_id)
-            cur.execute("UPDATE review_categories SET name = ? WHERE id = ?", [clean, category_id])
+            cur.execute("UPDATE review_categories SET name = ?, "
+                        "version = nextval('edit_version_seq') WHERE id = ?", [clean, category_id])
         return next(c for c in self.categories(project_id) if c.id == category_id)
 
     def remove_category(self, project_id: int, category_id: int) -> int:
@@ -328,13 +331,33 @@ class ReviewRepo:
             cur.execute("DELETE FROM review_categories WHERE id = ?", [category_id])
         return untagged
 
-    def set_efforts(self, project_id: int, efforts: Mapping[int, float | None]) -> None:
-        """Effort estimates per category id (None clears one); any positive unit."""
+    def set_efforts(self, project_id: int, efforts: Mapping[int, float | None], *,
+                    expected: Mapping[int, int] | None = None) -> None:
+        """Effort estimates per category id (None clears one); any positive unit.
+
+        With `expected` (each category's edit version as the editor read it), refuse with
+        ConflictError when someone else changed one of them since; its `current` holds the
+        project's categories as they are now. Only changed efforts get a new version."""
         with self._store.write() as cur:
             names = {cid: _category_row(cur, project_id, cid) for cid in efforts}
+            if expected is not None:
+                now = {row[0]: (row[1], row[2], int(row[3] or 1)) for row in cur.execute(
+                    "SELECT id, name, effort, version FROM review_categories "
+                    "WHERE project_id = ?", [project_id]).fetchall()}
+                stale = [now[cid] for cid, version in expected.items()
+                         if cid in now and now[cid][2] != version]
+                if stale:
+                    theirs = ", ".join(f"{name}: {'empty' if effort is None else f'{effort:g}'}"
+                                       for name, effort, _ in stale)
+                    raise ConflictError(
+                        f"someone else changed the efforts since you opened them ({theirs}); "
+                        "yours were not saved", current=self.categories(project_id))
             for category_id, effort in efforts.items():
-                cur.execute("UPDATE review_categories SET effort = ? WHERE id = ?",
-                            [_effort(effort, names[category_id]), category_id])
+                cur.execute("UPDATE review_categories SET effort = ?, "
+                            "version = nextval('edit_version_seq') "
+                            "WHERE id = ? AND effort IS DISTINCT FROM ?",
+                            [_effort(effort, names[category_id]), category_id,
+                             _effort(effort, names[category_id])])
 
     # -- tags ------------------------------------------------------------------------
     def tags(self, sample_id: int) -> pd.DataFrame:

@@ -8,15 +8,15 @@ its versions, so the run falls back to what it was before and nothing else is lo
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from strategy_core.errors import InputError, NotFoundError
-from strategy_core.runs import ERROR_FIELDS, SIZE_FIELDS, Run
+from strategy_core.errors import ConflictError, InputError, NotFoundError
+from strategy_core.runs import EDITABLE_FIELDS, ERROR_FIELDS, SIZE_FIELDS, Run, describe_changes
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
@@ -181,6 +181,46 @@ class RunRepo:
             _write_versions(cur, project_id, import_id, [(key, run)])
         return ImportResult(import_id, int(key is None), int(key is not None), 0)
 
+    def edit_run(self, project_id: int, key: int, changes: Mapping[str, Any], *,
+                 expected_version: int | None) -> ImportResult:
+        """Change only the given fields of run `key` (a manual edit in the history).
+
+        `expected_version` is the run's version as the editor read it: when someone else
+        saved the run since, nothing is written and ConflictError says what they changed
+        (its `current` is their run, to reapply these changes on)."""
+        unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+        if unknown:
+            raise InputError(f"runs have no editable field {', '.join(unknown)}")
+        with self._store.write() as cur:
+            _require_project(cur, project_id)
+            current = {r.key: r for r in _current_runs(cur, project_id)}
+            if key not in current:
+                raise NotFoundError(f"no run {key} in this project (someone may have deleted "
+                                    "it)")
+            run = current[key]
+            if expected_version is not None and run.version != expected_version:
+                before = _run_version(cur, expected_version)
+                what = (describe_changes(before, run) if before is not None else
+                        "an import that changed it was undone")
+                raise ConflictError(
+                    f"someone else saved run '{run.name}' since you opened it ({what}); "
+                    "your change was not saved", current=run)
+            changed = replace(run, **changes)
+            if not str(changed.name).strip():
+                raise InputError("a run needs a name")
+            changed = replace(changed, name=changed.name.strip())
+            if any(r.name == changed.name and r.key != key for r in current.values()):
+                raise InputError(f"a run named '{changed.name}' already exists in this "
+                                 "project")
+            if run.content() == changed.content():
+                return ImportResult(None, 0, 0, 1)
+            import_id = int(cur.scalar(
+                "INSERT INTO imports (project_id, kind, source, format, updated) "
+                "VALUES (?, 'manual', ?, 'manual', 1) RETURNING id",
+                [project_id, f"edit: {changed.name}"]))
+            _write_versions(cur, project_id, import_id, [(key, changed)])
+        return ImportResult(import_id, 0, 1, 0)
+
     def delete_runs(self, project_id: int, keys: Sequence[int]) -> ImportResult:
         """Delete runs (undoable from the history like any import)."""
         with self._store.write() as cur:
@@ -258,6 +298,18 @@ def _write_versions(
                     "SELECT version_id, kind, name, num, text FROM incoming_values")
 
 
+def _run_version(cur: Cursor, version_id: int) -> Run | None:
+    """One stored version of a run by its id (None when an undo removed it)."""
+    row = cur.execute(
+        f"SELECT {', '.join(_VERSION_COLUMNS)} FROM run_versions WHERE id = ?",
+        [version_id]).fetchone()
+    if row is None:
+        return None
+    fields = dict(zip(_VERSION_COLUMNS, row, strict=True))
+    return Run(name=fields["name"], run_id=fields["external_id"], created=fields["created"],
+               **{f: fields[f] for f in ERROR_FIELDS + SIZE_FIELDS}, version=version_id)
+
+
 def _current_runs(cur: Cursor, project_id: int, *, include_deleted: bool = False) -> list[Run]:
     rows = cur.execute(
         f"""SELECT v.id, v.run_id, {', '.join('v.' + c for c in _VERSION_COLUMNS)}, v.deleted
@@ -287,5 +339,6 @@ def _current_runs(cur: Cursor, project_id: int, *, include_deleted: bool = False
             name=fields["name"], run_id=fields["external_id"], created=fields["created"],
             **{f: fields[f] for f in ERROR_FIELDS + SIZE_FIELDS},
             metrics=metrics.get(version_id, {}), params=params.get(version_id, {}), key=key,
+            version=version_id,
         ))
     return runs

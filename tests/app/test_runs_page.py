@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -265,11 +267,21 @@ def test_hostile_names_stay_text(project: Store):
 # --- the run form ------------------------------------------------------------------------------
 
 
+def run_form_key(at: AppTest) -> str:
+    """The edit form's widget key prefix: it names the chosen run and its version."""
+    (name_input,) = [t for t in at.text_input
+                     if t.key.startswith("runs_edit_") and t.key.endswith("_name")]
+    return name_input.key.removesuffix("_name")
+
+
+def run_form_widget(at: AppTest, name: str):
+    key = f"{run_form_key(at)}_{name}"
+    return at.number_input(key=key) if name.startswith("n_") else at.text_input(key=key)
+
+
 def fill_run_form(at: AppTest, **values: str | int | None) -> AppTest:
     for name, value in values.items():
-        widget = (at.number_input(key=f"runs_edit_{name}") if name.startswith("n_")
-                  else at.text_input(key=f"runs_edit_{name}"))
-        widget.set_value(value)
+        run_form_widget(at, name).set_value(value)
     return at
 
 
@@ -293,13 +305,81 @@ def test_add_and_edit_a_run_with_the_form(project: Store):
     assert run.created is not None and run.created.isoformat() == "2026-11-03T10:00:00"
 
     at.selectbox(key="runs_edit_choice").set_value(run.key).run()
-    assert at.text_input(key="runs_edit_dev_error").value == "8%"
+    assert run_form_widget(at, "dev_error").value == "8%"
     fill_run_form(at, dev_error="6.5%", test_error="7%")
     submit_run_form(at)
     assert flashes(at) == [f"Saved run {escape('hand-made')}."]
     (run,) = project.runs.list(project_id(project))
     assert (run.dev_error, run.test_error) == (0.065, 0.07)
     assert [h.kind for h in project.runs.history(project_id(project))] == ["manual", "manual"]
+
+
+def test_editing_a_run_starts_from_its_stored_values_and_keeps_the_rest(project: Store):
+    """Issue: choosing a run showed an empty form, and saving erased every other value."""
+    pid = project_id(project)
+    project.runs.import_runs(pid, [Run(
+        name="full", created=datetime(2026, 11, 2, 9, 30), train_error=0.05,
+        train_dev_error=0.06, dev_error=0.1, test_error=0.11, n_train=90000, n_train_dev=2000,
+        n_dev=2500, n_test=2600)], source="f.csv", fmt="generic")
+    (before,) = project.runs.list(pid)
+    at = runs_page()  # a fresh session: nothing typed before
+    at.selectbox(key="runs_edit_choice").set_value(before.key).run()
+    assert {name: run_form_widget(at, name).value for name in (
+        "name", "created", "train_error", "train_dev_error", "dev_error", "test_error",
+        "n_train", "n_train_dev", "n_dev", "n_test")} == {
+        "name": "full", "created": "2026-11-02 09:30:00", "train_error": "5%",
+        "train_dev_error": "6%", "dev_error": "10%", "test_error": "11%", "n_train": 90000,
+        "n_train_dev": 2000, "n_dev": 2500, "n_test": 2600}
+    fill_run_form(at, train_error="9%")
+    submit_run_form(at)
+    assert flashes(at) == [f"Saved run {escape('full')}."]
+    (after,) = project.runs.list(pid)
+    assert after.train_error == 0.09
+    assert after.content() == replace(before, train_error=0.09).content()
+
+
+def test_a_stale_run_save_is_refused_shows_theirs_and_can_be_reapplied(project: Store):
+    """Two sessions open the same run; the second save names an old version."""
+    pid = project_id(project)
+    project.runs.import_runs(pid, [Run(name="shared", train_error=0.05, dev_error=0.1)],
+                             source="f.csv", fmt="generic")
+    (run,) = project.runs.list(pid)
+    first, second = runs_page(), runs_page()
+    for session in (first, second):
+        session.selectbox(key="runs_edit_choice").set_value(run.key).run()
+    submit_run_form(fill_run_form(first, train_error="9%"))
+    assert flashes(first) == [f"Saved run {escape('shared')}."]
+
+    submit_run_form(fill_run_form(second, dev_error="12%"))
+    shown = "\n".join(e.value for e in second.error)
+    assert "Not saved" in shown
+    assert escape("Train error 5.00% → 9.00%") in shown  # their change
+    assert escape("Dev error 12.00%") in shown  # mine, kept to reapply
+    (now,) = project.runs.list(pid)
+    assert (now.train_error, now.dev_error) == (0.09, 0.1)  # theirs kept, mine not written
+
+    second.button(key="runs_edit_reapply").click().run()
+    assert_no_exception(second)
+    (now,) = project.runs.list(pid)
+    assert (now.train_error, now.dev_error) == (0.09, 0.12)  # both changes
+    assert not [e for e in second.error if "Not saved" in e.value]
+
+
+def test_dropping_my_stale_change_reloads_their_values(project: Store):
+    pid = project_id(project)
+    project.runs.import_runs(pid, [Run(name="shared", dev_error=0.1)], source="f.csv",
+                             fmt="generic")
+    (run,) = project.runs.list(pid)
+    first, second = runs_page(), runs_page()
+    for session in (first, second):
+        session.selectbox(key="runs_edit_choice").set_value(run.key).run()
+    submit_run_form(fill_run_form(first, dev_error="7%"))
+    submit_run_form(fill_run_form(second, dev_error="12%"))
+    second.button(key="runs_edit_drop").click().run()
+    assert_no_exception(second)
+    assert run_form_widget(second, "dev_error").value == "7%"
+    (now,) = project.runs.list(pid)
+    assert now.dev_error == 0.07
 
 
 @pytest.mark.parametrize(
@@ -394,6 +474,50 @@ def test_edit_human_levels_and_choose_the_proxy(project: Store):
     assert (saved.proxy.label, saved.proxy_error, saved.proxy_is_default) == (
         "expert", 0.01, False)
     assert any("Proxy in use: **expert** at 1.00%" in c.value for c in at.caption)
+
+
+def test_stale_human_levels_are_refused_with_theirs_shown(project: Store):
+    """Two sessions edit the human levels; the second save started from the old levels."""
+    pid = project_id(project)
+    project.projects.set_human_levels(pid, [("typical person", 0.03), ("expert", 0.01)])
+    first, second = runs_page(), runs_page()
+    first.session_state["runs_human_levels"] = {
+        "edited_rows": {0: {"error": 0.8}}, "added_rows": [], "deleted_rows": []}
+    first.run()
+    first.button(key="runs_human_save").click().run()
+    assert flashes(first) == ["Human levels saved."]
+
+    second.session_state["runs_human_levels"] = {
+        "edited_rows": {}, "added_rows": [{"label": "panel", "error": 0.5}], "deleted_rows": []}
+    second.run()
+    second.button(key="runs_human_save").click().run()
+    assert_no_exception(second)
+    shown = "\n".join(e.value for e in second.error)
+    assert "Not saved" in shown and escape("expert 0.80%") in shown
+    assert {lv.label for lv in project.projects.human_levels(pid).levels} == {
+        "typical person", "expert"}  # theirs kept, mine not written
+
+    second.button(key="runs_human_save_mine").click().run()
+    assert_no_exception(second)
+    assert flashes(second) == ["Human levels saved."]
+    saved = {(lv.label, round(lv.error, 6)) for lv in project.projects.human_levels(pid).levels}
+    assert saved == {("typical person", 0.03), ("expert", 0.01), ("panel", 0.005)}
+
+
+def test_loading_theirs_after_a_stale_save_shows_the_stored_levels(project: Store):
+    pid = project_id(project)
+    project.projects.set_human_levels(pid, [("expert", 0.01)])
+    second = runs_page()
+    project.projects.set_human_levels(pid, [("expert", 0.02)])  # someone else, meanwhile
+    second.session_state["runs_human_levels"] = {
+        "edited_rows": {0: {"error": 1.5}}, "added_rows": [], "deleted_rows": []}
+    second.run()
+    second.button(key="runs_human_save").click().run()
+    assert any("Not saved" in e.value for e in second.error)
+    second.button(key="runs_human_load_theirs").click().run()
+    assert_no_exception(second)
+    assert not second.error
+    assert second.dataframe(key="runs_human_levels").value["error"].tolist() == [2.0]
 
 
 def test_bad_human_levels_are_refused(project: Store):
