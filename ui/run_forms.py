@@ -233,7 +233,8 @@ def _show_edit_conflict(store: Store, project: Project, key: int | None) -> bool
         return False
     mine = "; ".join(f"{FIELD_LABELS[f]} {describe_field(f, v)}"
                      for f, v in conflict["changes"].items())
-    st.error(f"Not saved: {escape(conflict['message'])}.\n\nYour change: {escape(mine)}.")
+    st.error(f"Not saved: {escape(conflict['message'])}.\n\nYour change: {escape(mine)}. "
+             "Reapply it on top of theirs, or drop it.", icon=":material/sync_problem:")
     reapply, drop = st.columns(2)
     if reapply.button("Reapply my change", key="runs_edit_reapply", type="primary"):
         st.session_state.pop(EDIT_CONFLICT_KEY)

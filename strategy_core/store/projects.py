@@ -182,7 +182,7 @@ class ProjectRepo:
             if expected is not None and current.edit_token != expected.edit_token:
                 raise ConflictError(
                     "someone else saved the human levels since you opened them; they are now: "
-                    + describe_levels(current) + ". Yours were not saved.", current=current)
+                    + describe_levels(current), current=current)
             kept = {(level.label, level.error): level.version for level in current.levels}
             cur.execute("DELETE FROM human_levels WHERE project_id = ?", [project_id])
             cur.executemany(
@@ -228,8 +228,8 @@ class ProjectRepo:
             version = 0 if row is None else int(row[1] or 1)
             if expected is not None and version != expected:
                 theirs = None if row is None else json.loads(row[0])
-                raise ConflictError("someone else saved this setting since you opened it; "
-                                    "yours was not saved", current=(theirs, version))
+                raise ConflictError("someone else saved this setting since you opened it",
+                                    current=(theirs, version))
             cur.execute("DELETE FROM project_settings WHERE project_id = ? AND key = ?",
                         [project_id, key])
             return int(cur.scalar(

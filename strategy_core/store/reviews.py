@@ -350,8 +350,8 @@ class ReviewRepo:
                     theirs = ", ".join(f"{name}: {'empty' if effort is None else f'{effort:g}'}"
                                        for name, effort, _ in stale)
                     raise ConflictError(
-                        f"someone else changed the efforts since you opened them ({theirs}); "
-                        "yours were not saved", current=self.categories(project_id))
+                        f"someone else changed the efforts since you opened them ({theirs})",
+                        current=self.categories(project_id))
             for category_id, effort in efforts.items():
                 cur.execute("UPDATE review_categories SET effort = ?, "
                             "version = nextval('edit_version_seq') "

@@ -203,8 +203,8 @@ class RunRepo:
                 what = (describe_changes(before, run) if before is not None else
                         "an import that changed it was undone")
                 raise ConflictError(
-                    f"someone else saved run '{run.name}' since you opened it ({what}); "
-                    "your change was not saved", current=run)
+                    f"someone else saved run '{run.name}' since you opened it ({what})",
+                    current=run)
             changed = replace(run, **changes)
             if not str(changed.name).strip():
                 raise InputError("a run needs a name")
