@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from strategy_core.demo import REVIEW_EFFORTS, demo_tags
 from strategy_core.runs import Run
 from strategy_core.store import Store
 from strategy_core.store.reviews import TagEdit
+from strategy_core.usecases.demo import REVIEW_EFFORTS, demo_tags
 
 PROJECT_NAME = "Benchmark (big project)"
 PREDICTION_RUNS = 2

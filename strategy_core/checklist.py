@@ -9,14 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from strategy_core.diagnosis import GAP_ACTIONS, Decomposition, ErrorLevels, decompose
-from strategy_core.errors import ConflictError, InputError
+from strategy_core.errors import InputError
 from strategy_core.rates import format_pct, format_points
-
-if TYPE_CHECKING:
-    from strategy_core.store import Store
 
 DEFAULT_TOLERANCE = 0.005  # 0.5 percentage points (SPEC 4.2)
 # Slack so a gap typed equal to the tolerance (8% − 7.5% = 0.0050000000000000044) is green.
@@ -377,29 +373,6 @@ class ChecklistSettings:
     versions: Mapping[str, int] = field(default_factory=dict, compare=False)
 
 
-def checklist_settings(store: Store, project_id: int) -> ChecklistSettings:
-    """The project's checklist settings; a stored value that no longer validates falls back
-    to the default instead of breaking the page."""
-    raw_tolerance, tolerance_version = store.projects.setting_entry(
-        project_id, TOLERANCE_SETTING, DEFAULT_TOLERANCE)
-    try:
-        tolerance = validate_tolerance(raw_tolerance)
-    except InputError:
-        tolerance = DEFAULT_TOLERANCE
-    raw_world, world_version = store.projects.setting_entry(project_id, REAL_WORLD_SETTING)
-    try:
-        real_world = _real_world_from_json(raw_world)
-    except InputError:
-        real_world = None
-    notes = {}
-    for name in LINK_NAMES:
-        text = store.projects.setting(project_id, NOTE_SETTING_PREFIX + name, "")
-        if isinstance(text, str) and text:
-            notes[name] = text
-    return ChecklistSettings(tolerance, real_world, notes, {
-        TOLERANCE_SETTING: tolerance_version, REAL_WORLD_SETTING: world_version})
-
-
 def validate_tolerance(value: object) -> float:
     """A tolerance as a fraction between 0 and 1 (0.005 = 0.5 percentage points)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
@@ -411,29 +384,10 @@ def validate_tolerance(value: object) -> float:
     return float(value)
 
 
-def save_tolerance(store: Store, project_id: int, tolerance: float, *,
-                   expected: int | None = None) -> float:
-    """Store the project's tolerance (a fraction) after checking it; with `expected` (the
-    setting's version as read) a save someone else's overtook raises ConflictError."""
-    value = validate_tolerance(tolerance)
-    store.projects.set_setting(project_id, TOLERANCE_SETTING, value, expected=expected)
-    return value
-
-
-def save_real_world(store: Store, project_id: int, real_world: RealWorld | None, *,
-                    expected: int | None = None) -> None:
-    """Store link 5: the team's judgement and/or a production error (None clears both)."""
-    payload = None
-    if real_world is not None:
-        payload = {"judgement": real_world.judgement,
-                   "production_error": real_world.production_error}
-    store.projects.set_setting(project_id, REAL_WORLD_SETTING, payload, expected=expected)
-
-
 def describe_real_world(raw: object) -> str:
     """Link 5 as stored, in words: 'judged: ok; production error 4.50%' or 'nothing'."""
     try:
-        real_world = _real_world_from_json(raw)
+        real_world = real_world_from_json(raw)
     except InputError:
         real_world = None
     if real_world is None:
@@ -444,31 +398,7 @@ def describe_real_world(raw: object) -> str:
     return "; ".join(parts) or "nothing recorded"
 
 
-def save_note(
-    store: Store, project_id: int, link: str, text: str, *, expected: str | None = None
-) -> str:
-    """Store the team's note on one link. With ``expected`` (the note as the writer last
-    read it), refuse with ConflictError when someone else changed it meanwhile, so two
-    people editing the same note do not silently overwrite each other (SPEC 7)."""
-    if link not in LINK_NAMES:
-        raise InputError(f"unknown checklist link '{link}'")
-    clean = (text or "").strip()
-    if len(clean) > MAX_NOTE_LENGTH:
-        raise InputError(f"a note has at most {MAX_NOTE_LENGTH} characters")
-    key = NOTE_SETTING_PREFIX + link
-    if expected is not None:
-        current = store.projects.setting(project_id, key, "") or ""
-        if current != expected.strip() and current != clean:
-            raise ConflictError(
-                f"someone else changed the note on link {LINK_NAMES.index(link) + 1} since "
-                "you opened it; their text is shown, yours was not saved",
-                current=current,
-            )
-    store.projects.set_setting(project_id, key, clean)
-    return clean
-
-
-def _real_world_from_json(raw: object) -> RealWorld | None:
+def real_world_from_json(raw: object) -> RealWorld | None:
     if not isinstance(raw, dict):
         return None
     judgement = raw.get("judgement")

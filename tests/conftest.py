@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from strategy_core.demo import seed_demo
 from strategy_core.store import Store, open_store
+from strategy_core.usecases.demo import seed_demo
 
 REPO = Path(__file__).resolve().parent.parent
 # Copies of shared/samples kept in the project (the app offers them as examples).

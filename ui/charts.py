@@ -6,6 +6,10 @@ session. `show` builds a chart's spec once per cache key and shares it between r
 sessions (benchmarks/results.md). The key is either given by the caller (the data version
 and whatever else picks the data, for charts over a whole project) or a digest of the
 builder's arguments (small result objects).
+
+The spec comes from Altair's public `to_dict` (data inlined as named datasets), less what
+Altair's default theme adds (300×300 default view sizes), which st.altair_chart leaves out
+too: the app's charts set their own heights and fill the width.
 """
 
 from __future__ import annotations
@@ -15,17 +19,45 @@ import pickle
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import altair as alt
 import streamlit as st
 
-try:  # the exact conversion st.altair_chart does (theme, Arrow datasets)
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-except ImportError:  # pragma: no cover - another Streamlit version: draw without the cache
-    _convert_altair_to_vega_lite_spec = None
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict | None:
+    """The chart as a Vega-Lite spec for st.vega_lite_chart; None when its data is over
+    Altair's row limit for inlined data (then st.altair_chart draws it)."""
+    try:
+        spec = chart.to_dict()
+    except alt.MaxRowsError:
+        return None
+    if alt.theme.active == "default":  # st.altair_chart draws without the default theme
+        config = _without(spec.get("config", {}), alt.theme.get()().get("config", {}))
+        if config:
+            spec["config"] = config
+        else:
+            spec.pop("config", None)
+    return spec
+
+
+def _without(values: dict, defaults: dict) -> dict:
+    """`values` less the entries equal to those of `defaults` (nested dicts alike)."""
+    out = {}
+    for name, value in values.items():
+        if name in defaults:
+            if isinstance(value, dict) and isinstance(defaults[name], dict):
+                value = _without(value, defaults[name])
+                if not value:
+                    continue
+            elif value == defaults[name]:
+                continue
+        out[name] = value
+    return out
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def _spec(ident: tuple, _build: Callable[..., Any], _args: tuple, _kwargs: dict) -> dict:
-    return _convert_altair_to_vega_lite_spec(_build(*_args, **_kwargs))
+def _spec(ident: tuple, _build: Callable[..., Any], _args: tuple, _kwargs: dict
+          ) -> dict | None:
+    return vega_lite_spec(_build(*_args, **_kwargs))
 
 
 def _digest(args: tuple, kwargs: dict) -> str | None:
@@ -44,8 +76,9 @@ def show(build: Callable[..., Any], *args: Any, key: str | None = None,
     project and chosen run); without it the arguments themselves are the key.
     """
     ident = cache_key if cache_key is not None else _digest(args, kwargs)
-    if ident is None or _convert_altair_to_vega_lite_spec is None:
+    spec = None if ident is None else _spec((build.__module__, build.__qualname__, ident),
+                                            build, args, kwargs)
+    if spec is None:
         st.altair_chart(build(*args, **kwargs), width="stretch", key=key)
         return
-    spec = _spec((build.__module__, build.__qualname__, ident), build, args, kwargs)
     st.vega_lite_chart(spec, width="stretch", key=key)

@@ -17,15 +17,13 @@ from strategy_core.checklist import (
     Link,
     RealWorld,
     describe_real_world,
-    save_note,
-    save_real_world,
-    save_tolerance,
 )
 from strategy_core.errors import ConflictError, StrategyError
 from strategy_core.markdown import escape
 from strategy_core.rates import format_points
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
+from strategy_core.usecases.checklist import save_note, save_real_world, save_tolerance
 from ui import stale_edits
 from ui.session import flash
 from ui.widgets import parse_rate_field, rate_field

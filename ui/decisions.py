@@ -20,9 +20,10 @@ from strategy_core.decisions import (
 )
 from strategy_core.errors import StrategyError
 from strategy_core.markdown import escape
-from strategy_core.report import build_report, report_file_name, to_html, to_markdown
+from strategy_core.report import report_file_name, to_html, to_markdown
 from strategy_core.store import Store, open_store
 from strategy_core.store.projects import Project
+from strategy_core.usecases.report import build_report
 from ui.session import flash
 
 MAX_CARDS = 50

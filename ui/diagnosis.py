@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from strategy_core.charts.diagnosis import ChangeMark
-from strategy_core.checklist import ChecklistSettings, checklist_settings
+from strategy_core.checklist import ChecklistSettings
 from strategy_core.diagnosis import (
     FLAG_LABELS,
     GAP_LABELS,
@@ -26,8 +26,9 @@ from strategy_core.markdown import escape
 from strategy_core.rates import format_pct, format_points
 from strategy_core.runs import Run
 from strategy_core.settings import REPO_ROOT
-from strategy_core.status import ProjectStatus, project_status
 from strategy_core.store import Store, open_store
+from strategy_core.usecases.checklist import checklist_settings
+from strategy_core.usecases.status import ProjectStatus, project_status
 from ui import share, widgets
 
 SAMPLE_RUNS = REPO_ROOT / "data" / "samples" / "runs_generic.csv"
@@ -76,7 +77,7 @@ def settings(store: Store, project_id: int) -> ChecklistSettings:
 
 
 def status(store: Store, project_id: int) -> ProjectStatus:
-    """The project's status lines and paragraph (strategy_core.status)."""
+    """The project's status lines and paragraph (strategy_core.usecases.status)."""
     return _status(store.path, store.version, project_id)
 
 

@@ -15,13 +15,6 @@ from strategy_core.error_analysis import (
     LABEL_FIX_REMINDERS,
     LabelAudit,
 )
-from strategy_core.error_workbook import (
-    EyeballReport,
-    SampleAnalysis,
-    analyze_sample,
-    audit_of,
-    eyeball_report,
-)
 from strategy_core.errors import StrategyError
 from strategy_core.markdown import escape
 from strategy_core.rates import format_pct, format_points
@@ -32,6 +25,13 @@ from strategy_core.store.predictions import PredictionSet
 from strategy_core.store.projects import Project
 from strategy_core.store.reviews import Category, ReviewSample
 from strategy_core.tag_sheet import wide_frame
+from strategy_core.usecases.error_analysis import (
+    EyeballReport,
+    SampleAnalysis,
+    analyze_sample,
+    audit_of,
+    eyeball_report,
+)
 from ui import charts, share, stale_edits, widgets
 from ui.session import flash
 

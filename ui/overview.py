@@ -9,8 +9,8 @@ from strategy_core.checklist import GREEN, Chain
 from strategy_core.diagnosis import FOCUS_NONE, GAP_LABELS, RunDiagnosis
 from strategy_core.markdown import escape
 from strategy_core.rates import format_pct, format_points
-from strategy_core.status import ProjectStatus
 from strategy_core.store.projects import Project
+from strategy_core.usecases.status import ProjectStatus
 from ui.checklist import STATUS_BADGES
 from ui.navigation import PAGES
 

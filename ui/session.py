@@ -7,18 +7,19 @@ light `Store` handle that knows whether this session may write.
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from strategy_core.access import configured_passcode, editor_emails, is_allowed_editor
-from strategy_core.demo import seed_demo
 from strategy_core.settings import resolve_db_path, seed_demo_enabled
 from strategy_core.store import Store, open_store
 from strategy_core.store.backup_schedule import schedule_from_settings, start_scheduled_backups
 from strategy_core.store.projects import Project
+from strategy_core.usecases.demo import seed_demo
+from ui.navigation import PAGES
 
 PROJECT_KEY = "project_slug"
 UNLOCKED_KEY = "editor_unlocked"
 FLASH_KEY = "flash_messages"
+NAVIGATION_KEY = "navigation_declared"
 
 
 def secrets() -> dict:
@@ -32,14 +33,21 @@ def secrets() -> dict:
 def leave_legacy_pages_mode() -> None:
     """Make sure app.py (the frame) runs, even on a server's very first request.
 
-    Until the first `st.navigation` call in a process, Streamlit treats a `pages/` folder
-    next to the entry file as legacy folder-based pages: a first request for `/runs` would
-    run `pages/runs.py` alone, without the sidebar and project checks of app.py. Switch that
-    mode off and rerun, so the request is served through app.py's navigation.
+    Until the first `st.navigation` call, Streamlit treats a `pages/` folder next to the
+    entry file as legacy folder-based pages: a first request for `/runs` would run
+    `pages/runs.py` alone, without the sidebar and project checks of app.py (Streamlit 1.67:
+    tests/e2e/test_diagnosis.py). A call to `st.navigation` makes Streamlit ignore the
+    folder, so a session's first run declares the app's pages (hidden) and reruns: the
+    rerun goes through app.py, whose navigation serves `/runs` (the url paths agree,
+    ui/navigation.py). Public API only, and once per session (a rerun before anything is
+    drawn), whether Streamlit keeps that switch per process, as 1.67 does, or not.
     """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    if st.session_state.get(NAVIGATION_KEY):
+        return
+    st.navigation([st.Page(spec.path, title=spec.title, url_path=spec.url_path,
+                           default=spec.default) for spec in PAGES], position="hidden")
+    st.session_state[NAVIGATION_KEY] = True
+    st.rerun()
 
 
 def auth_configured() -> bool:

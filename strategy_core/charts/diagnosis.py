@@ -101,24 +101,7 @@ def staircase_frame(decomposition: Decomposition) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def staircase_chart(decomposition: Decomposition, title: str | None = None,
-                    height: int = 320) -> alt.LayerChart:
-    """The error levels human → training → training-dev → dev → test as a staircase: each
-    column is a level, its coloured top is the gap from the level before (labelled, coloured
-    by kind), with the gap's 95% interval as a whisker when the set sizes are known."""
-    frame = staircase_frame(decomposition)
-    if frame.empty:
-        frame = pd.DataFrame([{"level": "No error levels", "error": 0.0, "base": 0.0,
-                               "error_label": "", "gap_label": "", "gap_kind": None,
-                               "gap_from": None, "is_focus": False}])
-    order = frame["level"].tolist()
-    highs = frame["gap_high"].dropna() if "gap_high" in frame else pd.Series(dtype=float)
-    top = max(float(frame["error"].max()), float(highs.max()) if len(highs) else 0.0, 0.001)
-    x = alt.X("level:N", sort=order, title=None,
-              axis=alt.Axis(labelAngle=0, labelFontSize=13, labelFontWeight="bold",
-                            ticks=False, domain=False))
-    y_scale = alt.Scale(domain=[0, top * 1.22], nice=False)
-    y_axis = alt.Axis(format=".1~%", title="Error", grid=True, tickCount=6)
+def _staircase_tooltip(frame: pd.DataFrame) -> list[alt.Tooltip]:
     tooltip = [
         alt.Tooltip("level:N", title="Level"),
         alt.Tooltip("error:Q", title="Error", format=".2%"),
@@ -127,24 +110,13 @@ def staircase_chart(decomposition: Decomposition, title: str | None = None,
     ]
     if "interval_label" in frame:
         tooltip.append(alt.Tooltip("interval_label:N", title="95% interval"))
-    base = alt.Chart(frame)
-    level_bars = base.mark_bar(size=56, color=LEVEL_COLOR).encode(
-        x=x, y=alt.Y("base:Q", scale=y_scale, axis=y_axis), y2=alt.datum(0),
-        color=alt.condition(alt.datum.key == "human", alt.value(HUMAN_COLOR),
-                            alt.value(LEVEL_COLOR)),
-        tooltip=tooltip)
-    gaps = base.transform_filter("isValid(datum.gap_kind)")
-    present = [name for name in GAP_NAMES
-               if GAP_LABELS[name] in set(frame["gap_kind"].dropna())]
-    color = alt.Color("gap_kind:N", title="Gap", scale=_gap_color_scale(present or GAP_NAMES),
-                      legend=alt.Legend(orient="top", labelFontSize=12, titleFontSize=12,
-                                        symbolType="square"))
-    gap_bars = gaps.mark_bar(size=56).encode(
-        x=x, y=alt.Y("gap_from:Q", scale=y_scale), y2="error:Q", color=color,
-        opacity=alt.condition(alt.datum.positive, alt.value(1.0), alt.value(0.35)),
-        stroke=alt.condition(alt.datum.is_focus, alt.value("#1F2328"), alt.value(None)),
-        strokeWidth=alt.condition(alt.datum.is_focus, alt.value(2), alt.value(0)),
-        tooltip=tooltip)
+    return tooltip
+
+
+def _staircase_labels(base: alt.Chart, gaps: alt.Chart, x: alt.X, y_scale: alt.Scale,
+                      present: list[str]) -> list[alt.Chart]:
+    """Each level's error above its column, and each gap's size above that (the focus in
+    bold)."""
     level_text = base.mark_text(dy=-8, fontSize=13, fontWeight="bold", color="#1F2328",
                                 baseline="bottom").encode(
         x=x, y=alt.Y("label_y:Q", scale=y_scale), text="error_label:N"
@@ -163,7 +135,48 @@ def staircase_chart(decomposition: Decomposition, title: str | None = None,
         .transform_calculate(label_y=gap_label_y)
         for focus in (True, False)
     ]
-    layers: list[alt.Chart] = [level_bars, gap_bars, level_text, *gap_text]
+    return [level_text, *gap_text]
+
+
+def staircase_chart(decomposition: Decomposition, title: str | None = None,
+                    height: int = 320) -> alt.LayerChart:
+    """The error levels human → training → training-dev → dev → test as a staircase: each
+    column is a level, its coloured top is the gap from the level before (labelled, coloured
+    by kind), with the gap's 95% interval as a whisker when the set sizes are known."""
+    frame = staircase_frame(decomposition)
+    if frame.empty:
+        frame = pd.DataFrame([{"level": "No error levels", "error": 0.0, "base": 0.0,
+                               "error_label": "", "gap_label": "", "gap_kind": None,
+                               "gap_from": None, "is_focus": False}])
+    order = frame["level"].tolist()
+    highs = frame["gap_high"].dropna() if "gap_high" in frame else pd.Series(dtype=float)
+    top = max(float(frame["error"].max()), float(highs.max()) if len(highs) else 0.0, 0.001)
+    x = alt.X("level:N", sort=order, title=None,
+              axis=alt.Axis(labelAngle=0, labelFontSize=13, labelFontWeight="bold",
+                            ticks=False, domain=False))
+    y_scale = alt.Scale(domain=[0, top * 1.22], nice=False)
+    y_axis = alt.Axis(format=".1~%", title="Error", grid=True, tickCount=6)
+    tooltip = _staircase_tooltip(frame)
+    base = alt.Chart(frame)
+    level_bars = base.mark_bar(size=56, color=LEVEL_COLOR).encode(
+        x=x, y=alt.Y("base:Q", scale=y_scale, axis=y_axis), y2=alt.datum(0),
+        color=alt.condition(alt.datum.key == "human", alt.value(HUMAN_COLOR),
+                            alt.value(LEVEL_COLOR)),
+        tooltip=tooltip)
+    gaps = base.transform_filter("isValid(datum.gap_kind)")
+    present = [name for name in GAP_NAMES
+               if GAP_LABELS[name] in set(frame["gap_kind"].dropna())]
+    color = alt.Color("gap_kind:N", title="Gap", scale=_gap_color_scale(present or GAP_NAMES),
+                      legend=alt.Legend(orient="top", labelFontSize=12, titleFontSize=12,
+                                        symbolType="square"))
+    gap_bars = gaps.mark_bar(size=56).encode(
+        x=x, y=alt.Y("gap_from:Q", scale=y_scale), y2="error:Q", color=color,
+        opacity=alt.condition(alt.datum.positive, alt.value(1.0), alt.value(0.35)),
+        stroke=alt.condition(alt.datum.is_focus, alt.value("#1F2328"), alt.value(None)),
+        strokeWidth=alt.condition(alt.datum.is_focus, alt.value(2), alt.value(0)),
+        tooltip=tooltip)
+    layers: list[alt.Chart] = [level_bars, gap_bars,
+                               *_staircase_labels(base, gaps, x, y_scale, present)]
     if "gap_low" in frame and frame["gap_low"].notna().any():
         whiskers = base.transform_filter("isValid(datum.gap_low)").mark_errorbar(
             ticks=alt.TickConfig(size=14), thickness=1.5, color="#1F2328").encode(

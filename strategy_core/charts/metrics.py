@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from strategy_core.metrics import (
+    Constraint,
     RunMetrics,
     Selection,
     WeightedComparison,
@@ -61,24 +62,8 @@ def selection_chart(selection: Selection, runs: Sequence[RunMetrics],
         box = pd.DataFrame([{"x": x0, "x2": x1, "y": y0, "y2": y1}])
         layers.append(alt.Chart(box).mark_rect(color=FEASIBLE_FILL, opacity=0.08).encode(
             x=x, x2="x2:Q", y=y, y2="y2:Q"))
-    for rules, axis in ((x_rules, "x"), (y_rules, "y")):
-        if not rules:
-            continue
-        lines = pd.DataFrame([{"v": c.threshold, "label": _rule_label(c.metric, c.op,
-                                                                       c.threshold)}
-                              for c in rules])
-        channel = (alt.X("v:Q", scale=alt.Scale(domain=x_domain)) if axis == "x"
-                   else alt.Y("v:Q", scale=alt.Scale(domain=y_domain)))
-        base = alt.Chart(lines)
-        layers.append(base.mark_rule(color=THRESHOLD_COLOR, strokeDash=[6, 4],
-                                     strokeWidth=2).encode(
-            **{axis: channel}, tooltip=[alt.Tooltip("label:N", title="Threshold")]))
-        text = base.mark_text(color=THRESHOLD_COLOR, align="left", baseline="top", dx=4,
-                              dy=4, fontWeight="bold")
-        if axis == "x":
-            layers.append(text.encode(x=channel, y=alt.value(4), text="label:N"))
-        else:
-            layers.append(text.encode(y=channel, x=alt.value(4), text="label:N"))
+    for rules, axis, domain in ((x_rules, "x", x_domain), (y_rules, "y", y_domain)):
+        layers += _threshold_rules(rules, axis, domain)
 
     x_dir = _axis_direction(against, x_rules)
     front = pareto_front(list(frame[["run", "x", "y"]].itertuples(index=False, name=None)),
@@ -88,24 +73,51 @@ def selection_chart(selection: Selection, runs: Sequence[RunMetrics],
         layers.append(alt.Chart(line).mark_line(color="#9e9e9e", strokeDash=[2, 3],
                                                 opacity=0.8).encode(x=x, y=y))
 
+    layers += _run_points(frame, x, y, against, objective)
+    return alt.layer(*layers).properties(height=360)
+
+
+def _threshold_rules(rules: Sequence[Constraint], axis: str, domain: list[float]
+                     ) -> list[alt.Chart]:
+    """A dashed rule and its label for each threshold on one axis."""
+    if not rules:
+        return []
+    lines = pd.DataFrame([{"v": c.threshold, "label": _rule_label(c.metric, c.op,
+                                                                   c.threshold)}
+                          for c in rules])
+    channel = (alt.X("v:Q", scale=alt.Scale(domain=domain)) if axis == "x"
+               else alt.Y("v:Q", scale=alt.Scale(domain=domain)))
+    base = alt.Chart(lines)
+    rule = base.mark_rule(color=THRESHOLD_COLOR, strokeDash=[6, 4], strokeWidth=2).encode(
+        **{axis: channel}, tooltip=[alt.Tooltip("label:N", title="Threshold")])
+    text = base.mark_text(color=THRESHOLD_COLOR, align="left", baseline="top", dx=4,
+                          dy=4, fontWeight="bold")
+    if axis == "x":
+        return [rule, text.encode(x=channel, y=alt.value(4), text="label:N")]
+    return [rule, text.encode(y=channel, x=alt.value(4), text="label:N")]
+
+
+def _run_points(frame: pd.DataFrame, x: alt.X, y: alt.Y, against: str, objective: str
+                ) -> list[alt.Chart]:
+    """Each run as a point coloured by its verdict; the winner as a labelled diamond."""
     tooltip = [alt.Tooltip("run:N", title="Run"), alt.Tooltip("status:N", title="Verdict"),
                alt.Tooltip("x:Q", title=against, format=_format(against, tooltip=True)),
                alt.Tooltip("y:Q", title=objective, format=_format(objective, tooltip=True))]
     color = alt.Color("status:N", title="Verdict",
                       scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_COLORS),
                       legend=alt.Legend(orient="bottom"))
-    layers.append(alt.Chart(frame).mark_point(filled=True, opacity=0.9).encode(
+    layers = [alt.Chart(frame).mark_point(filled=True, opacity=0.9).encode(
         x=x, y=y, color=color,
         size=alt.condition(alt.datum.status == "winner", alt.value(260), alt.value(70)),
         shape=alt.condition(alt.datum.status == "winner", alt.value("diamond"),
                             alt.value("circle")),
-        tooltip=tooltip))
+        tooltip=tooltip)]
     winner = frame[frame["status"] == "winner"]
     if not winner.empty:
         layers.append(alt.Chart(winner).mark_text(align="left", dx=10, dy=-10,
                                                   fontWeight="bold", color="#2ca02c").encode(
             x=x, y=y, text="run:N"))
-    return alt.layer(*layers).properties(height=360)
+    return layers
 
 
 def trend_chart(runs: Sequence[Run], metric: str,

@@ -3,30 +3,59 @@
 Every command takes `--json` and then prints exactly one JSON object on stdout. Exit status
 0 on success, 2 on bad input (one `error:` line on stderr, nothing written), 1 on an
 internal failure. Each feature registers its commands from its own module.
+
+A command imports only what it uses: `COMMANDS` names every command with its module and
+one-line help, so `--help` lists them without importing any feature module, and a command
+imports its own module only (not the store, the report or SciPy when it needs none of
+them: tests/cli/test_cli_startup.py, benchmarks/cli_startup.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from strategy_core.counts import whole_count
 from strategy_core.errors import InputError, NotFoundError, StrategyError
 
-# Feature modules, each with `register(subparsers, common)`.
-COMMAND_MODULES: tuple[str, ...] = (
-    "strategy_core.cli.runs",
-    "strategy_core.cli.error_analysis",
-    "strategy_core.cli.diagnosis",
-    "strategy_core.cli.metrics",
-    "strategy_core.cli.sizing",
-    "strategy_core.cli.guides",
-    "strategy_core.cli.backup",
-    "strategy_core.cli.report",
-)
+# Every command, in --help order: the feature module that registers it (with
+# `register(subparsers, common)`, through `add_command`) and its one-line help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "projects": ("strategy_core.cli.runs", "list projects"),
+    "import-runs": ("strategy_core.cli.runs", "import a run CSV into a project"),
+    "runs": ("strategy_core.cli.runs", "list a project's runs"),
+    "seed-demo": ("strategy_core.cli.runs", "seed the demo project into an empty database"),
+    "import-predictions": ("strategy_core.cli.error_analysis",
+                           "load a run's per-example predictions CSV (replaces earlier ones)"),
+    "ceiling": ("strategy_core.cli.error_analysis",
+                "shares, Wilson intervals and ceilings of error categories"),
+    "mislabel": ("strategy_core.cli.error_analysis", "should the team fix incorrect labels now?"),
+    "diagnose": ("strategy_core.cli.diagnosis", "split a run's error into avoidable bias, "
+                 "variance, data mismatch, dev overfitting"),
+    "checklist": ("strategy_core.cli.diagnosis", "the orthogonalization chain of a project's run"),
+    "f1": ("strategy_core.cli.metrics", "F1 from precision and recall"),
+    "select": ("strategy_core.cli.metrics",
+               "best run on one metric among the runs meeting every threshold"),
+    "size": ("strategy_core.cli.sizing",
+             "interval width, size to detect a difference, eyeball set, split ratios"),
+    "plan-split": ("strategy_core.cli.sizing",
+                   "split several sources when the product sees only the target"),
+    "compare-dist": ("strategy_core.cli.sizing",
+                     "chi-square test that dev and test have the same source mix"),
+    "guide": ("strategy_core.cli.guides", "decision guides: transfer, multi-task, end-to-end"),
+    "export": ("strategy_core.cli.backup",
+               "write a backup bundle (zip) of one project or of everything"),
+    "restore": ("strategy_core.cli.backup", "restore a backup bundle"),
+    "report": ("strategy_core.cli.report",
+               "write the project report as Markdown or self-contained HTML"),
+}
+# The feature modules, each with `register(subparsers, common)`.
+COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(m for m, _ in COMMANDS.values()))
 
 Handler = Callable[[argparse.Namespace], Any]
 
@@ -40,30 +69,52 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. The commands of `modules` (default: every feature module)
+    are registered in full; the others are listed by name and help only, which is all
+    `--help` and finding the command need, and imports none of their modules."""
     common = _Parser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH",
                         help="database file (default: STRATEGY_DB or data/strategy.duckdb)")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print exactly one JSON object")
-    parser = _Parser(prog="python -m strategy_core",
+    parser = _Parser(prog=_prog(),
                      description="ML Strategy Dashboard: the core from the command line.")
     parser.add_argument("--db", default=None, metavar="PATH",
                         help="database file (default: STRATEGY_DB or data/strategy.duckdb)")
     parser.add_argument("--json", action="store_true", help="print exactly one JSON object")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    import importlib
-
-    for module_name in COMMAND_MODULES:
-        importlib.import_module(module_name).register(sub, common)
+    full = set(COMMAND_MODULES if modules is None else modules)
+    for name, (module_name, help_text) in COMMANDS.items():
+        if module_name not in full:
+            sub.add_parser(name, help=help_text, add_help=False)  # a name in the list only
+        elif name not in sub.choices:
+            importlib.import_module(module_name).register(sub, common)
     return parser
+
+
+def add_command(sub: argparse._SubParsersAction, name: str, common: argparse.ArgumentParser,
+                **kwargs: Any) -> argparse.ArgumentParser:
+    """Add the command `name` (declared in COMMANDS, whose help it gets)."""
+    return sub.add_parser(name, parents=[common], help=COMMANDS[name][1], **kwargs)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The parsed command line. The command is found first by a parser that only lists the
+    commands (it also answers a top-level --help); then that command's module parses."""
+    found, _ = build_parser(()).parse_known_args(argv)
+    return build_parser((COMMANDS[found.command][0],)).parse_args(argv)
+
+
+def _prog() -> str:
+    """`strategy` when started by that console script, else `python -m strategy_core`."""
+    return "strategy" if Path(sys.argv[0]).stem == "strategy" else "python -m strategy_core"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        args = parse_args(argv)
         handler: Handler = args.handler
         result = handler(args)
     except (InputError, NotFoundError) as exc:

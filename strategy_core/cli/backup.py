@@ -6,21 +6,20 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from strategy_core.cli import open_cli_store
+from strategy_core.cli import add_command, open_cli_store
 from strategy_core.errors import InputError
 from strategy_core.store.bundles import export_bundle, restore_bundle
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("export", parents=[common],
-                       help="write a backup bundle (zip) of one project or of everything")
+    p = add_command(sub, "export", common)
     scope = p.add_mutually_exclusive_group(required=True)
     scope.add_argument("--project")
     scope.add_argument("--all", action="store_true")
     p.add_argument("--out", required=True, metavar="FILE.zip")
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("restore", parents=[common], help="restore a backup bundle")
+    p = add_command(sub, "restore", common)
     p.add_argument("file", metavar="FILE.zip")
     p.add_argument("--replace", action="store_true",
                    help="a whole-database bundle replaces everything in a non-empty database")

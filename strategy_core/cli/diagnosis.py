@@ -10,10 +10,10 @@ Both only read: they never write to the database.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from strategy_core.checklist import chain_verdict, checklist_settings, evaluate_chain
-from strategy_core.cli import open_cli_store, parse_count
+from strategy_core.checklist import chain_verdict, evaluate_chain
+from strategy_core.cli import add_command, open_cli_store, parse_count
 from strategy_core.diagnosis import (
     FLAG_LABELS,
     GAP_LABELS,
@@ -27,9 +27,13 @@ from strategy_core.diagnosis import (
 )
 from strategy_core.errors import InputError
 from strategy_core.rates import format_pct, format_points, parse_rate
-from strategy_core.runs import Run
-from strategy_core.store import Store
-from strategy_core.store.projects import Project
+
+# Types only: the store (and what uses it) is imported by the commands that open it, so that
+# `diagnose` with levels given on the command line does not load DuckDB or pandas.
+if TYPE_CHECKING:
+    from strategy_core.runs import Run
+    from strategy_core.store import Store
+    from strategy_core.store.projects import Project
 
 _RATE_OPTIONS = (("human", "--human"), ("train", "--train"), ("train_dev", "--train-dev"),
                  ("dev", "--dev"), ("test", "--test"))
@@ -38,9 +42,8 @@ _SIZE_OPTIONS = (("n_train", "--n-train"), ("n_train_dev", "--n-train-dev"),
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser(
-        "diagnose", parents=[common],
-        help="split a run's error into avoidable bias, variance, data mismatch, dev overfitting",
+    p = add_command(
+        sub, "diagnose", common,
         description="Give the error levels (8%% or 0.08), or --project to use a stored run "
                     "(the newest unless --run) with the project's human level and set sizes.")
     for dest, flag in _RATE_OPTIONS:
@@ -51,8 +54,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--run", metavar="NAME", help="a run of --project (default: the newest)")
     p.set_defaults(handler=cmd_diagnose)
 
-    p = sub.add_parser("checklist", parents=[common],
-                       help="the orthogonalization chain of a project's run")
+    p = add_command(sub, "checklist", common)
     p.add_argument("--project", required=True, metavar="NAME")
     p.add_argument("--run", metavar="NAME", help="a run of the project (default: the newest)")
     p.set_defaults(handler=cmd_checklist)
@@ -86,6 +88,8 @@ def cmd_diagnose(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
 
 
 def cmd_checklist(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    from strategy_core.usecases.checklist import checklist_settings
+
     store = open_cli_store(args)
     project, run = _project_run(store, args.project, args.run)
     human = store.projects.human_levels(project.id).proxy_error

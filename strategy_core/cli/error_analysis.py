@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from strategy_core.cli import open_cli_store, parse_count, parse_pairs
+from strategy_core.cli import add_command, open_cli_store, parse_count, parse_pairs
 from strategy_core.error_analysis import ADEQUACY_LABELS, mislabel_verdict, summarize_review
 from strategy_core.errors import InputError
 from strategy_core.predictions_csv import SPLIT_LABELS
@@ -17,15 +17,13 @@ CATEGORY_FIELDS = ("name", "count", "share", "share_low", "share_high", "ceiling
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("import-predictions", parents=[common],
-                       help="load a run's per-example predictions CSV (replaces earlier ones)")
+    p = add_command(sub, "import-predictions", common)
     p.add_argument("file")
     p.add_argument("--project", required=True)
     p.add_argument("--run", required=True, help="run name (or run id)")
     p.set_defaults(handler=cmd_import_predictions)
 
-    p = sub.add_parser("ceiling", parents=[common],
-                       help="shares, Wilson intervals and ceilings of error categories")
+    p = add_command(sub, "ceiling", common)
     p.add_argument("--dev-error", help="dev error, 10%% or 0.10")
     p.add_argument("--reviewed", help="number of misclassified examples reviewed")
     p.add_argument("--count", action="append", metavar="NAME=K",
@@ -34,8 +32,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--sample", help="the review sample's name (with --project)")
     p.set_defaults(handler=cmd_ceiling)
 
-    p = sub.add_parser("mislabel", parents=[common],
-                       help="should the team fix incorrect labels now?")
+    p = add_command(sub, "mislabel", common)
     p.add_argument("--dev-error", required=True)
     p.add_argument("--reviewed", required=True)
     p.add_argument("--mislabeled", required=True,
@@ -96,7 +93,7 @@ def cmd_ceiling(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
 
 
 def _stored_summary(args: argparse.Namespace):  # noqa: ANN202 - ReviewSummary
-    from strategy_core.error_workbook import analyze_sample
+    from strategy_core.usecases.error_analysis import analyze_sample
 
     store = open_cli_store(args)
     project = store.projects.resolve(args.project)

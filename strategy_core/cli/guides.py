@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from strategy_core.cli import parse_count, parse_pairs
+from strategy_core.cli import add_command, parse_count, parse_pairs
 from strategy_core.errors import InputError
 from strategy_core.guides import (
     ANSWERS,
@@ -26,8 +26,7 @@ YES_NO = ("yes", "no")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    guide = sub.add_parser("guide", parents=[common],
-                           help="decision guides: transfer, multi-task, end-to-end")
+    guide = add_command(sub, "guide", common)
     kinds = guide.add_subparsers(dest="guide_command", metavar="GUIDE",
                                  parser_class=type(guide))
     kinds.required = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from strategy_core.cli import open_cli_store
+from strategy_core.cli import add_command, open_cli_store
 from strategy_core.errors import InputError
 from strategy_core.metrics import (
     SelectionDefinition,
@@ -18,14 +18,13 @@ from strategy_core.rates import format_pct, parse_rate
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("f1", parents=[common], help="F1 from precision and recall")
+    p = add_command(sub, "f1", common)
     p.add_argument("--precision", required=True, metavar="RATE", help="e.g. 95%% or 0.95")
     p.add_argument("--recall", required=True, metavar="RATE", help="e.g. 90%% or 0.90")
     p.set_defaults(handler=cmd_f1)
 
-    p = sub.add_parser(
-        "select", parents=[common],
-        help="best run on one metric among the runs meeting every threshold",
+    p = add_command(
+        sub, "select", common,
         description="Optimizing + satisficing: optimize one metric, keep the others within "
                     "thresholds. Without --optimize, the project's saved definition is used.")
     p.add_argument("--project", required=True)

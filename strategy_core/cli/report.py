@@ -13,14 +13,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from strategy_core.cli import open_cli_store
+from strategy_core.cli import add_command, open_cli_store
 from strategy_core.errors import InputError
-from strategy_core.report import FORMATS, project_report
+from strategy_core.report import FORMATS
+from strategy_core.usecases.report import project_report
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("report", parents=[common],
-                       help="write the project report as Markdown or self-contained HTML")
+    p = add_command(sub, "report", common)
     p.add_argument("--project", required=True, metavar="NAME", help="a project (name or slug)")
     p.add_argument("--format", required=True, choices=list(FORMATS), dest="fmt",
                    help="md (Markdown) or html (one self-contained file, charts inline)")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from strategy_core.cli import open_cli_store, parse_pairs
+from strategy_core.cli import add_command, open_cli_store, parse_pairs
 from strategy_core.errors import InputError
 from strategy_core.rates import format_pct
 from strategy_core.run_csv import (
@@ -22,10 +22,10 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("projects", parents=[common], help="list projects")
+    p = add_command(sub, "projects", common)
     p.set_defaults(handler=cmd_projects)
 
-    p = sub.add_parser("import-runs", parents=[common], help="import a run CSV into a project")
+    p = add_command(sub, "import-runs", common)
     p.add_argument("file")
     p.add_argument("--project", required=True)
     p.add_argument("--format", default="auto", choices=("auto", *FORMATS))
@@ -34,12 +34,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--scale", default="auto", choices=("auto", "fraction", "percent"))
     p.set_defaults(handler=cmd_import_runs)
 
-    p = sub.add_parser("runs", parents=[common], help="list a project's runs")
+    p = add_command(sub, "runs", common)
     p.add_argument("--project", required=True)
     p.set_defaults(handler=cmd_runs)
 
-    p = sub.add_parser("seed-demo", parents=[common],
-                       help="seed the demo project into an empty database")
+    p = add_command(sub, "seed-demo", common)
     p.set_defaults(handler=cmd_seed_demo)
 
 
@@ -86,7 +85,7 @@ def cmd_runs(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
-    from strategy_core.demo import seed_demo
+    from strategy_core.usecases.demo import seed_demo
 
     seeded = seed_demo(open_cli_store(args))
     return {"seeded": seeded}, "demo project seeded" if seeded else "nothing to seed"

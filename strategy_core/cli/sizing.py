@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from strategy_core.cli import parse_count, parse_pairs
+from strategy_core.cli import add_command, parse_count, parse_pairs
 from strategy_core.rates import format_pct, parse_rate
 from strategy_core.sizing import (
     compare_distributions,
@@ -21,9 +21,7 @@ SPLIT_NAMES = {"train": "train", "train_dev": "train-dev", "dev": "dev", "test":
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    size = sub.add_parser("size", parents=[common],
-                          help="interval width, size to detect a difference, eyeball set, "
-                               "split ratios")
+    size = add_command(sub, "size", common)
     kinds = size.add_subparsers(dest="size_command", metavar="KIND", parser_class=type(size))
     kinds.required = True
 
@@ -56,8 +54,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--examples", required=True, metavar="N")
     p.set_defaults(handler=cmd_size_split)
 
-    p = sub.add_parser("plan-split", parents=[common],
-                       help="split several sources when the product sees only the target")
+    p = add_command(sub, "plan-split", common)
     p.add_argument("--source", action="append", required=True, metavar="NAME=COUNT")
     p.add_argument("--target", required=True, metavar="NAME")
     p.add_argument("--dev", metavar="N", help="dev set size (default: a quarter of the target, "
@@ -65,8 +62,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--test", metavar="N", help="test set size (default as for dev)")
     p.set_defaults(handler=cmd_plan_split)
 
-    p = sub.add_parser("compare-dist", parents=[common],
-                       help="chi-square test that dev and test have the same source mix")
+    p = add_command(sub, "compare-dist", common)
     p.add_argument("--dev", action="append", required=True, metavar="NAME=COUNT")
     p.add_argument("--test", action="append", required=True, metavar="NAME=COUNT")
     p.set_defaults(handler=cmd_compare_dist)

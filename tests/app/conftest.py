@@ -9,8 +9,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from strategy_core.demo import DEMO_NAME
 from strategy_core.store import Store
+from strategy_core.usecases.demo import DEMO_NAME
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")

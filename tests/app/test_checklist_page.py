@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy_core.checklist import RealWorld, checklist_settings, save_note
+from strategy_core.checklist import RealWorld
 from strategy_core.markdown import escape
 from strategy_core.store import Store, open_store
+from strategy_core.usecases.checklist import checklist_settings, save_note
 from tests.app.conftest import DEMO_SLUG, assert_no_exception
 from tests.app.test_diagnosis_page import (  # noqa: F401 - empty and partial are fixtures
     PARTIAL,

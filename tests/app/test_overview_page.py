@@ -4,9 +4,9 @@ links to the other pages."""
 
 from __future__ import annotations
 
-from strategy_core.checklist import save_tolerance
 from strategy_core.markdown import escape
 from strategy_core.store import open_store
+from strategy_core.usecases.checklist import save_tolerance
 from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app
 from tests.app.test_diagnosis_page import (  # noqa: F401 - empty and partial are fixtures
     PARTIAL,

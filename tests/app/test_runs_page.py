@@ -16,10 +16,10 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from strategy_core.demo import DEMO_DIR
 from strategy_core.markdown import escape
 from strategy_core.runs import Run
 from strategy_core.store import Store, open_store
+from strategy_core.usecases.demo import DEMO_DIR
 from tests.app import conftest
 from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app, open_page
 from tests.conftest import SAMPLES

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from strategy_core.cli import main
-from strategy_core.demo import seed_demo
 from strategy_core.store import open_store
+from strategy_core.usecases.demo import seed_demo
 from tests.store.test_bundles import dump
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from strategy_core.checklist import RealWorld, save_note, save_real_world, save_tolerance
+from strategy_core.checklist import RealWorld
 from strategy_core.diagnosis import GAP_ACTIONS
 from strategy_core.stats import newcombe_difference, wilson_interval
+from strategy_core.usecases.checklist import save_note, save_real_world, save_tolerance
 from tests.cli.test_runs_cli import assert_refused, cli, cli_json
 from tests.core.test_diagnosis import WORKED_EXAMPLES, WORKED_IDS
 from tests.store.test_store import dump

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from strategy_core.demo import DEMO_NAME, REVIEW_NAME
 from strategy_core.store import Store
+from strategy_core.usecases.demo import DEMO_NAME, REVIEW_NAME
 from tests.cli.test_runs_cli import assert_refused, cli, cli_json
 from tests.conftest import REPO, SAMPLES
 from tests.store.test_store import dump

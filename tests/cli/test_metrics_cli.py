@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from strategy_core.demo import DEMO_NAME, seed_demo
 from strategy_core.metrics import SelectionDefinition, parse_constraint, parse_objective
 from strategy_core.store import Store, open_store
+from strategy_core.usecases.demo import DEMO_NAME, seed_demo
 from tests.cli.test_runs_cli import assert_refused, cli, cli_json
 from tests.conftest import REPO
 from tests.store.test_store import dump

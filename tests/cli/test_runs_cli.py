@@ -13,9 +13,9 @@ import duckdb
 import pytest
 
 from strategy_core.cli import main
-from strategy_core.demo import DEMO_NAME
 from strategy_core.store import Store
 from strategy_core.store.migrations import MIGRATIONS
+from strategy_core.usecases.demo import DEMO_NAME
 from tests.conftest import REPO, SAMPLES
 from tests.store.test_store import dump
 

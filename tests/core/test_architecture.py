@@ -116,3 +116,85 @@ def test_sql_detector_catches_sql():
     for text in ["Select a run from the list", "Delete runs", "Update the mapping",
                  "Create project", "delete from the history"]:
         assert not _SQL.search(text), text
+
+
+# --- public Streamlit only -------------------------------------------------------------------
+
+_STREAMLIT_PRIVATE_MODULES = ("streamlit.runtime",)
+_STREAMLIT_PRIVATE_NAMES = {"PagesManager"}
+
+
+def private_streamlit_uses(source: str) -> list[str]:
+    """Uses of Streamlit's internals in `source`: `streamlit.runtime`, `PagesManager`, or any
+    Streamlit module or name starting with `_` (imported, or reached as an attribute of the
+    imported module, e.g. `st._config`)."""
+    tree = ast.parse(source)
+    found: list[str] = []
+    aliases: set[str] = set()
+
+    def private_module(name: str) -> bool:
+        parts = name.split(".")
+        return parts[0] == "streamlit" and (
+            name.startswith(_STREAMLIT_PRIVATE_MODULES) or any(p.startswith("_") for p in parts))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "streamlit":
+                    aliases.add((alias.asname or alias.name).split(".")[0])
+                if private_module(alias.name):
+                    found.append(f"{node.lineno}: import {alias.name}")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] != "streamlit":
+                continue
+            if private_module(node.module):
+                found.append(f"{node.lineno}: from {node.module} import …")
+            for alias in node.names:
+                if alias.name.startswith("_") or alias.name in _STREAMLIT_PRIVATE_NAMES or (
+                        private_module(f"{node.module}.{alias.name}")):
+                    found.append(f"{node.lineno}: from {node.module} import {alias.name}")
+        elif isinstance(node, ast.Name) and node.id in _STREAMLIT_PRIVATE_NAMES:
+            found.append(f"{node.lineno}: {node.id}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)) \
+                and getattr(node.func, "attr", getattr(node.func, "id", "")) in {
+                    "import_module", "__import__"} and node.args \
+                and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str) and private_module(node.args[0].value):
+            found.append(f"{node.lineno}: imports {node.args[0].value}")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            chain, root = [node.attr], node.value
+            while isinstance(root, ast.Attribute):
+                chain.append(root.attr)
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in aliases:
+                path = ".".join(["streamlit", *reversed(chain)])
+                if private_module(path) or node.attr in _STREAMLIT_PRIVATE_NAMES:
+                    found.append(f"{node.lineno}: {root.id}.{'.'.join(reversed(chain))}")
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("path", APP_FILES, ids=lambda p: str(p.relative_to(REPO)))
+def test_only_public_streamlit_apis(path: Path):
+    """Production code uses Streamlit's public API only: no `streamlit.runtime`, no
+    PagesManager, nothing whose name starts with `_` (they change without notice)."""
+    assert private_streamlit_uses(path.read_text(encoding="utf-8")) == []
+
+
+def test_private_streamlit_detector_catches_private_uses():
+    """The check can fail: it recognizes each kind of private use."""
+    for source in ["from streamlit.runtime.pages_manager import PagesManager",
+                   "import streamlit.runtime.scriptrunner",
+                   "from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec",
+                   "from streamlit import _main",
+                   "import streamlit as st\nst._config.get_option('x')",
+                   "import streamlit as st\nst.runtime.exists()",
+                   "import streamlit\nstreamlit.elements._private.x",
+                   "import importlib\nimportlib.import_module('streamlit.runtime.pages_manager')",
+                   "PagesManager.uses_pages_directory = False"]:
+        assert private_streamlit_uses(source), source
+    for source in ["import streamlit as st\nst.navigation([])\nst.rerun()",
+                   "from streamlit.testing.v1 import AppTest",
+                   "import altair as alt\nalt.Chart()._private",
+                   "import streamlit as st\nst.session_state['_key'] = 1"]:
+        assert not private_streamlit_uses(source), source

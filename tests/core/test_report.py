@@ -14,31 +14,30 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-import strategy_core.report as report_module
-from strategy_core.checklist import save_note
-from strategy_core.demo import seed_demo
+import strategy_core.report.html as report_html
+import strategy_core.usecases.report as report_usecase
 from strategy_core.errors import InputError
 from strategy_core.markdown import escape
 from strategy_core.metrics import Constraint, Objective, SelectionDefinition
 from strategy_core.report import (
-    NEWEST_RUNS,
     SECTION_TITLES,
-    TREND_RUNS,
     Figure,
     Report,
     Table,
-    build_report,
-    project_report,
     render,
     report_file_name,
     to_html,
     to_markdown,
 )
+from strategy_core.report.model import NEWEST_RUNS, TREND_RUNS
 from strategy_core.runs import Run
 from strategy_core.sizing import EXAMPLE_PLAN, PLAN_SETTING
-from strategy_core.status import project_status
 from strategy_core.store import Store, open_store
 from strategy_core.store.projects import Project
+from strategy_core.usecases.checklist import save_note
+from strategy_core.usecases.demo import seed_demo
+from strategy_core.usecases.report import build_report, project_report
+from strategy_core.usecases.status import project_status
 
 DAY = date(2026, 11, 21)
 DEMO = "cat-classifier-demo"
@@ -315,7 +314,7 @@ def test_html_loads_nothing_from_the_network(demo_files, hostile):
 
 
 def test_a_chart_with_unsafe_markup_is_left_out(demo_report: Report, monkeypatch):
-    monkeypatch.setattr(report_module, "chart_svgs", lambda figures:
+    monkeypatch.setattr(report_html, "chart_svgs", lambda figures:
                         ['<svg width="10"><script>alert(1)</script></svg>'] * len(figures))
     page = to_html(demo_report)
     assert "<script" not in page and "<svg" not in page
@@ -326,7 +325,7 @@ def test_a_chart_that_cannot_be_drawn_leaves_its_caption(demo_report: Report, mo
     def broken(figures):
         raise RuntimeError("no renderer")
 
-    monkeypatch.setattr(report_module, "chart_svgs", broken)
+    monkeypatch.setattr(report_html, "chart_svgs", broken)
     page = to_html(demo_report)
     assert page.count("This chart could not be drawn.") == 6
     assert "Error levels of efficientnet-b3-mobile." in page
@@ -336,7 +335,7 @@ def test_a_broken_feature_leaves_the_rest_of_the_report(demo_store: Store, monke
     def broken(store, sample_id, dev_error=None):
         raise RuntimeError("reviews table is gone")
 
-    monkeypatch.setattr(report_module, "analyze_sample", broken)
+    monkeypatch.setattr(report_usecase, "analyze_sample", broken)
     report = build_report(demo_store, demo_project(demo_store), generated_on=DAY)
     assert report.section_titles == list(SECTION_TITLES.values())
     assert report.skipped == ("error_analysis: RuntimeError: reviews table is gone",)

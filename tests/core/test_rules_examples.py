@@ -109,14 +109,14 @@ from strategy_core.sizing import (
     smallest_detectable_difference,
     split_sizes,
 )
-from strategy_core.status import (
+from strategy_core.tag_sheet import parse_sheet
+from strategy_core.text import clean_text
+from strategy_core.usecases.status import (
     StatusContext,
     checklist_lines,
     diagnosis_lines,
     project_status,
 )
-from strategy_core.tag_sheet import parse_sheet
-from strategy_core.text import clean_text
 
 RULES = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 approx = pytest.approx

@@ -624,7 +624,7 @@ def test_bad_values_or_scale_are_refused(values, scale):
 
 
 def test_demo_runs_import_cleanly():
-    from strategy_core.demo import DEMO_DIR
+    from strategy_core.usecases.demo import DEMO_DIR
 
     table = read_table((DEMO_DIR / "runs.csv").read_bytes())
     built = build_runs(table, propose_mapping(table))

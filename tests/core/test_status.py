@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from strategy_core.checklist import RealWorld, save_real_world, save_tolerance
+from strategy_core.checklist import RealWorld
 from strategy_core.runs import Run
-from strategy_core.status import (
+from strategy_core.usecases.checklist import save_real_world, save_tolerance
+from strategy_core.usecases.status import (
     CONTRIBUTORS,
     StatusContext,
     StatusLine,

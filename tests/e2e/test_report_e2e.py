@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Route, expect
 
-from strategy_core.report import SECTION_TITLES, build_report, to_html
+from strategy_core.report import SECTION_TITLES, to_html
 from strategy_core.store import Store
+from strategy_core.usecases.report import build_report
 
 pytestmark = pytest.mark.e2e
 

@@ -11,12 +11,14 @@ from strategy_core.checklist import (
     TOLERANCE_SETTING,
     ChecklistSettings,
     RealWorld,
+)
+from strategy_core.errors import ConflictError, InputError, ReadOnlyError
+from strategy_core.usecases.checklist import (
     checklist_settings,
     save_note,
     save_real_world,
     save_tolerance,
 )
-from strategy_core.errors import ConflictError, InputError, ReadOnlyError
 
 
 @pytest.fixture

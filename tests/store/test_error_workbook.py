@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from strategy_core.demo import PREDICTION_RUNS, REVIEW_NAME, REVIEW_SIZE
-from strategy_core.error_analysis import INCORRECTLY_LABELED, overview_line
-from strategy_core.error_workbook import analyze_sample, audit_of, eyeball_report
+from strategy_core.error_analysis import INCORRECTLY_LABELED
 from strategy_core.store import Store
 from strategy_core.store.reviews import TagEdit
+from strategy_core.usecases.demo import PREDICTION_RUNS, REVIEW_NAME, REVIEW_SIZE
+from strategy_core.usecases.error_analysis import (
+    analyze_sample,
+    audit_of,
+    eyeball_report,
+    overview_line,
+)
 from tests.store.test_predictions_store import make_project
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from strategy_core.demo import DEMO_DIR, DEMO_NAME, seed_demo
 from strategy_core.errors import InputError, NotFoundError, ReadOnlyError, StoreError
 from strategy_core.human_level import HumanLevel, HumanLevels, validate_levels
 from strategy_core.runs import Run
@@ -18,6 +17,7 @@ from strategy_core.settings import DEFAULT_DB_PATH, REPO_ROOT, resolve_db_path
 from strategy_core.store import Store, open_store
 from strategy_core.store.database import Database
 from strategy_core.store.migrations import MIGRATIONS, PROJECT_TABLES
+from strategy_core.usecases.demo import DEMO_DIR, DEMO_NAME, seed_demo
 
 LATEST = max(m.version for m in MIGRATIONS)
 

@@ -13,13 +13,14 @@ import zipfile
 import duckdb
 import pyarrow.parquet as pq
 
-from strategy_core.report import build_report, to_html, to_markdown
+from strategy_core.report import to_html, to_markdown
 from strategy_core.run_csv import build_runs, propose_mapping, read_table
 from strategy_core.runs import Run
 from strategy_core.store import Store, open_store
 from strategy_core.store.bundles import bundle_bytes, restore_bundle
 from strategy_core.store.reviews import TagEdit
 from strategy_core.tag_sheet import parse_sheet
+from strategy_core.usecases.report import build_report
 
 DIRTY = "r\x0bv\x00t\u202e\r\n"
 CLEAN = "rvt\n"

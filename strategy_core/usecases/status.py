@@ -31,7 +31,6 @@ from strategy_core.checklist import (
     Chain,
     ChecklistSettings,
     chain_verdict,
-    checklist_settings,
     evaluate_chain,
 )
 from strategy_core.diagnosis import (
@@ -45,6 +44,7 @@ from strategy_core.diagnosis import (
 from strategy_core.human_level import HumanLevels
 from strategy_core.rates import format_pct
 from strategy_core.runs import Run
+from strategy_core.usecases.checklist import checklist_settings
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
@@ -168,7 +168,7 @@ def checklist_lines(context: StatusContext) -> Sequence[StatusLine]:
 
 def error_analysis_lines(context: StatusContext) -> Sequence[StatusLine]:
     """The top category of the newest reviewed sample and its ceiling (SPEC 4.4)."""
-    from strategy_core.error_workbook import overview_line
+    from strategy_core.usecases.error_analysis import overview_line
 
     text = overview_line(context.store, context.project.id)
     return (StatusLine("error_analysis", text, "error_analysis"),) if text else ()

@@ -1,0 +1,170 @@
+"""The decomposition across a project's runs (SPEC 4.1): every run against the project's
+human level, the focus verdict in one sentence, how the focus gap moved, and the table of
+the diagnosis page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from strategy_core.diagnosis.decomposition import Decomposition, _clean, decompose
+from strategy_core.diagnosis.gaps import (
+    _LEVEL_NAMES,
+    FOCUS_NONE,
+    GAP_LABELS,
+    GAP_NAMES,
+    GAPS,
+    ErrorLevels,
+)
+from strategy_core.diagnosis.intervals import _answer, _interval_requests
+from strategy_core.errors import InputError
+from strategy_core.rates import format_points
+from strategy_core.runs import Run
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FLAG_LABELS: dict[str, str] = {
+    "below_human": "Training below human level",
+    "dev_easier": "Dev easier than training-dev",
+    "test_better": "Test better than dev",
+    "no_human_level": "No human level",
+}
+
+# Columns of `decomposition_table`, in order: levels and gaps as fractions.
+TABLE_COLUMNS: tuple[str, ...] = (
+    "run", "created", "human", "train", "train_dev", "dev", "test", *GAP_NAMES, "focus",
+    "focus_significant", "flags",
+)
+
+
+@dataclass(frozen=True)
+class RunDiagnosis:
+    """One run's decomposition against the project's human level (a point of the trend)."""
+
+    run: Run
+    decomposition: Decomposition
+
+
+def levels_of_run(run: Run, human: float | None) -> ErrorLevels:
+    """A stored run's error levels and split sizes, with the project's Bayes proxy as H."""
+    return ErrorLevels(
+        human=human,
+        train=run.train_error,
+        train_dev=run.train_dev_error,
+        dev=run.dev_error,
+        test=run.test_error,
+        n_train=run.n_train,
+        n_train_dev=run.n_train_dev,
+        n_dev=run.n_dev,
+        n_test=run.n_test,
+    )
+
+
+def diagnose_runs(
+    runs: Sequence[Run], human: float | None, confidence: float = 0.95
+) -> tuple[RunDiagnosis, ...]:
+    """Decompose every run (SPEC 4.1) against the same human level, keeping the runs' order
+    (the store gives them oldest first, by created time)."""
+    levels = [levels_of_run(run, human) for run in runs]
+    if not 0 < confidence < 1:
+        raise InputError("confidence must be between 0 and 1 (e.g. 0.95)")
+    intervals = _answer([_interval_requests(item) for item in levels], confidence)
+    return tuple(
+        RunDiagnosis(run, decompose(item, confidence, intervals=run_intervals))
+        for run, item, run_intervals in zip(runs, levels, intervals, strict=True)
+    )
+
+
+def focus_verdict(decomposition: Decomposition, run_name: str | None = None) -> str:
+    """The decision in one sentence: which gap to work on, its size and the rule (SPEC 4.1)."""
+    on = f" for run {run_name}" if run_name else ""
+    focus = decomposition.focus
+    if focus == FOCUS_NONE:
+        if not any(value is not None for value in decomposition.gaps.values()):
+            return f"No diagnosis{on}: record the training and dev errors first."
+        return (
+            f"No gap is positive{on}: check the model in the real world and, if it falls "
+            "short there, change the dev set or the metric."
+        )
+    value = decomposition.gaps[focus]
+    formula = next(gap.formula for gap in GAPS if gap.name == focus)
+    if decomposition.variance_uses_dev and focus == "variance":
+        formula = "dev − training"
+    verdict = (
+        f"Work on {GAP_LABELS[focus].lower()}{on}: at {format_points(value)} ({formula}) it "
+        "is the largest gap"
+    )
+    if decomposition.significant.get(focus) is False:
+        verdict += ", though on these set sizes it is not significant"
+    return verdict + "."
+
+
+def trend_summary(diagnoses: Sequence[RunDiagnosis]) -> str | None:
+    """How the newest run's focus gap moved: since the run where it became the focus, or
+    since the previous run when the focus just changed. None with fewer than two runs."""
+    if len(diagnoses) < 2:
+        return None
+    newest = diagnoses[-1]
+    focus = newest.decomposition.focus
+    if focus == FOCUS_NONE:
+        return None
+    streak_start = len(diagnoses) - 1
+    while streak_start > 0 and diagnoses[streak_start - 1].decomposition.focus == focus:
+        streak_start -= 1
+    label = GAP_LABELS[focus]
+    now = newest.decomposition.gaps[focus]
+    if streak_start < len(diagnoses) - 1:
+        first = diagnoses[streak_start]
+        then = first.decomposition.gaps[focus]
+        runs_in_streak = len(diagnoses) - streak_start
+        return (
+            f"{label} has been the focus for the last {runs_in_streak} runs: "
+            f"{_moved(then, now)} since {first.run.name}."
+        )
+    previous = diagnoses[-2]
+    before = previous.decomposition.focus
+    if before == FOCUS_NONE:
+        return f"{label} became the focus with this run, after a run with no positive gap."
+    then_before = previous.decomposition.gaps[before]
+    now_before = newest.decomposition.gaps[before]
+    return (
+        f"{label} became the focus with this run; the previous focus, "
+        f"{GAP_LABELS[before].lower()}, {_moved(then_before, now_before)} since "
+        f"{previous.run.name}."
+    )
+
+
+def _moved(then: float | None, now: float | None) -> str:
+    if then is None or now is None:
+        return "could not be compared"
+    if abs(now - then) < 0.0005:  # under 0.05 points: the one-decimal figures are equal
+        return f"held at {format_points(now)}"
+    direction = "fell" if now < then else "rose"
+    return f"{direction} from {format_points(then)} to {format_points(now)}"
+
+
+def decomposition_table(diagnoses: Sequence[RunDiagnosis]) -> pd.DataFrame:
+    """Every run's levels, gaps (fractions), focus and flags: the table of the diagnosis
+    page and its CSV download."""
+    import pandas as pd
+
+    records = []
+    for item in diagnoses:
+        result = item.decomposition
+        levels = result.levels
+        significant = result.significant.get(result.focus)
+        records.append({
+            "run": item.run.name,
+            "created": item.run.created,
+            **{name: getattr(levels, name) for name in _LEVEL_NAMES},
+            **{name: _clean(value) for name, value in result.gaps.items()},
+            "focus": GAP_LABELS.get(result.focus, "none"),
+            "focus_significant": significant,
+            "flags": ", ".join(FLAG_LABELS[flag] for flag in result.flags),
+        })
+    frame = pd.DataFrame.from_records(records, columns=list(TABLE_COLUMNS))
+    for name in (*_LEVEL_NAMES, *GAP_NAMES):
+        frame[name] = frame[name].astype("float64")
+    return frame

@@ -1,0 +1,254 @@
+"""The gap decomposition of one run (SPEC 4.1): the gaps, the focus and what is close
+behind it, the flags, what to try, and the reasons in plain English."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from strategy_core.diagnosis.gaps import (
+    _LEVEL_NAMES,
+    CLOSE_BEHIND_SHARE,
+    FLAG_EXPLANATIONS,
+    FOCUS_NONE,
+    GAP_ACTIONS,
+    GAP_LABELS,
+    GAP_NAMES,
+    GAPS,
+    REAL_WORLD_ACTION,
+    RECORD_LEVELS_ACTION,
+    TIE_TOLERANCE,
+    ErrorLevels,
+)
+from strategy_core.diagnosis.intervals import _intervals, _significance_note
+from strategy_core.errors import InputError
+from strategy_core.rates import format_pct, format_points
+from strategy_core.stats import Interval
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """The gaps of one run, the focus and what to do about it (SPEC 4.1)."""
+
+    levels: ErrorLevels
+    avoidable_bias: float | None
+    variance: float | None
+    data_mismatch: float | None
+    dev_overfitting: float | None
+    focus: str
+    runner_up: str | None
+    flags: tuple[str, ...]
+    actions: tuple[str, ...]
+    intervals: dict[str, Interval] = field(default_factory=dict)
+    significant: dict[str, bool] = field(default_factory=dict)
+    confidence: float = 0.95
+    significance_note: str | None = None
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def variance_uses_dev(self) -> bool:
+        """True when variance had to be measured as D − T (no training-dev error)."""
+        return self.levels.train_dev is None and self.variance is not None
+
+    @property
+    def gaps(self) -> dict[str, float | None]:
+        """Every gap by name, in chain order."""
+        return {name: getattr(self, name) for name in GAP_NAMES}
+
+    @property
+    def flag_explanations(self) -> dict[str, str]:
+        """One plain-English sentence per raised flag."""
+        return {flag: FLAG_EXPLANATIONS[flag] for flag in self.flags}
+
+    def as_dict(self) -> dict:
+        """The `diagnose` command's JSON: levels, gaps, focus, flags, actions, intervals."""
+        out: dict = {name: getattr(self.levels, name) for name in _LEVEL_NAMES}
+        out.update({name: _clean(value) for name, value in self.gaps.items()})
+        out["focus"] = self.focus
+        out["flags"] = list(self.flags)
+        out["actions"] = list(self.actions)
+        if self.intervals:
+            out["intervals"] = {
+                name: [_clean(interval.low), _clean(interval.high)]
+                for name, interval in self.intervals.items()
+            }
+            out["significant"] = dict(self.significant)
+        return out
+
+
+def decompose(
+    levels: ErrorLevels,
+    confidence: float = 0.95,
+    *,
+    intervals: Mapping[str, Interval] | None = None,
+) -> Decomposition:
+    """Split a run's error into avoidable bias, variance, data mismatch, dev overfitting.
+
+    SPEC 4.1: bias T − H (needs H), variance TD − T (D − T without TD), data mismatch
+    D − TD (needs TD), dev overfitting X − D (needs X). The focus is the largest positive
+    gap, ties within 1e-9 going to the earlier row; ``none`` when no gap is positive.
+    ``intervals`` are the gaps' intervals when the caller computed them already
+    (`diagnose_runs` does, for every run at once).
+    """
+    if not 0 < confidence < 1:
+        raise InputError("confidence must be between 0 and 1 (e.g. 0.95)")
+    h, t, td, d, x = levels.human, levels.train, levels.train_dev, levels.dev, levels.test
+    gaps = {
+        "avoidable_bias": _difference(t, h),
+        "variance": _difference(td, t) if td is not None else _difference(d, t),
+        "data_mismatch": _difference(d, td),
+        "dev_overfitting": _difference(x, d),
+    }
+    focus, runner_up = _focus(gaps)
+    flags = _flags(levels)
+    if focus != FOCUS_NONE:
+        actions = GAP_ACTIONS[focus]
+    elif any(gap is not None for gap in gaps.values()):
+        actions = (REAL_WORLD_ACTION,)
+    else:
+        actions = (RECORD_LEVELS_ACTION,)
+    intervals = dict(_intervals(levels, confidence) if intervals is None else intervals)
+    significant = {name: not interval.contains_zero() for name, interval in intervals.items()}
+    note = _significance_note(focus, intervals, significant, confidence)
+    reasons = _reasons(levels, gaps, focus, runner_up, flags, note)
+    return Decomposition(
+        levels=levels,
+        focus=focus,
+        runner_up=runner_up,
+        flags=flags,
+        actions=actions,
+        intervals=intervals,
+        significant=significant,
+        confidence=confidence,
+        significance_note=note,
+        reasons=reasons,
+        **gaps,
+    )
+
+
+def summary(decomposition: Decomposition) -> str:
+    """One plain-English paragraph: the focus and why, what is close behind, the flags and
+    what the intervals mean (used by the overview page and the report)."""
+    return " ".join(decomposition.reasons)
+
+
+def format_interval(interval: Interval) -> str:
+    """A gap's interval in points, '0.6 pts to 2.2 pts'; two decimals when it is narrower
+    than 0.2 points, so a tight interval does not read as a single number."""
+    digits = 2 if interval.high - interval.low < 0.002 else 1
+    return f"{format_points(interval.low, digits)} to {format_points(interval.high, digits)}"
+
+
+def _difference(upper: float | None, lower: float | None) -> float | None:
+    if upper is None or lower is None:
+        return None
+    return upper - lower
+
+
+def _focus(gaps: dict[str, float | None]) -> tuple[str, str | None]:
+    """The largest positive gap (earlier row on a tie) and the gap close behind it, if any."""
+    ranked: list[tuple[str, float]] = []
+    for name in GAP_NAMES:  # chain order; insertion after equals keeps earlier rows first
+        value = gaps[name]
+        if value is None or value <= TIE_TOLERANCE:
+            continue
+        position = len(ranked)
+        for index, (_, other) in enumerate(ranked):
+            if value > other + TIE_TOLERANCE:
+                position = index
+                break
+        ranked.insert(position, (name, value))
+    if not ranked:
+        return FOCUS_NONE, None
+    focus_value = ranked[0][1]
+    if len(ranked) > 1 and ranked[1][1] >= CLOSE_BEHIND_SHARE * focus_value - TIE_TOLERANCE:
+        return ranked[0][0], ranked[1][0]
+    return ranked[0][0], None
+
+
+def _flags(levels: ErrorLevels) -> tuple[str, ...]:
+    h, t, td, d, x = levels.human, levels.train, levels.train_dev, levels.dev, levels.test
+    flags = []
+    if h is None:
+        flags.append("no_human_level")
+    elif t is not None and h - t > TIE_TOLERANCE:
+        flags.append("below_human")
+    if d is not None and td is not None and td - d > TIE_TOLERANCE:
+        flags.append("dev_easier")
+    if x is not None and d is not None and d - x > TIE_TOLERANCE:
+        flags.append("test_better")
+    return tuple(flags)
+
+
+def _reasons(
+    levels: ErrorLevels,
+    gaps: dict[str, float | None],
+    focus: str,
+    runner_up: str | None,
+    flags: tuple[str, ...],
+    note: str | None,
+) -> tuple[str, ...]:
+    known = {name: value for name, value in gaps.items() if value is not None}
+    if not known:
+        return (
+            "Not enough error levels to decompose: record at least the training and dev "
+            "errors, and human-level error to measure avoidable bias.",
+        )
+    recorded = ", ".join(
+        f"{what.removesuffix(' error').replace('-level', ' level')} "
+        f"{format_pct(getattr(levels, name))}"
+        for name, what in _LEVEL_NAMES.items()
+        if getattr(levels, name) is not None
+    )
+    reasons = [f"Error levels: {recorded}."]
+    listing = ", ".join(
+        f"{GAP_LABELS[name].lower()} {format_points(value)}" for name, value in known.items()
+    )
+    if focus == FOCUS_NONE:
+        reasons.append(
+            f"No gap is positive ({listing}): the error levels do not point to more work on "
+            "bias, variance, data mismatch or the dev set. " + REAL_WORLD_ACTION
+        )
+    else:
+        label = GAP_LABELS[focus]
+        formula = next(gap.formula for gap in GAPS if gap.name == focus)
+        if focus == "variance" and levels.train_dev is None:
+            formula = "dev − training, as no training-dev error is recorded"
+        reasons.append(
+            f"Focus: {label.lower()}, the largest gap at {format_points(known[focus])} "
+            f"({formula}); gaps: {listing}."
+        )
+        if runner_up is not None:
+            reasons.append(_runner_up_sentence(focus, runner_up, known))
+        todo = "; ".join(_lower_first(action.rstrip(".")) for action in GAP_ACTIONS[focus])
+        reasons.append(f"What to try: {todo}.")
+    reasons.extend(FLAG_EXPLANATIONS[flag] for flag in flags)
+    if note is not None:
+        reasons.append(note)
+    return tuple(reasons)
+
+
+def _runner_up_sentence(focus: str, runner_up: str, gaps: dict[str, float]) -> str:
+    label = GAP_LABELS[focus].lower()
+    if abs(gaps[runner_up] - gaps[focus]) <= TIE_TOLERANCE:
+        return (f"{GAP_LABELS[runner_up]} is tied with {label}; {label} comes first in the "
+                "chain, and fixing it moves the later gaps anyway.")
+    return (f"{GAP_LABELS[runner_up]} ({format_points(gaps[runner_up])}) is close behind: "
+            "plan to work on it next.")
+
+
+def runner_up_note(decomposition: Decomposition) -> str | None:
+    """The gap tied with the focus or close behind it (SPEC 4.1 ties go to chain order)."""
+    if decomposition.focus == FOCUS_NONE or decomposition.runner_up is None:
+        return None
+    known = {name: value for name, value in decomposition.gaps.items() if value is not None}
+    return _runner_up_sentence(decomposition.focus, decomposition.runner_up, known)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _clean(value: float | None) -> float | None:
+    """Round away float noise (0.030000000000000006 -> 0.03) for JSON readers."""
+    return None if value is None else round(value, 12) + 0.0  # + 0.0 turns -0.0 into 0.0

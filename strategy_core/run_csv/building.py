@@ -1,0 +1,215 @@
+"""Building runs from a run CSV and its confirmed mapping (SPEC section 5): every row
+validated into a run exactly as it will be stored, or the problems, each naming the row
+and the column; and warnings about scales that look wrong."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from strategy_core.errors import InputError
+from strategy_core.run_csv.cells import _clip, _error_value, _number, _size_value, parse_created
+from strategy_core.run_csv.common import MAX_PROBLEMS, ROLES, ColumnMapping, RawTable, RunBuild
+from strategy_core.run_csv.mapping import _bare_numbers
+from strategy_core.runs import ERROR_FIELDS, MAX_NAME_LENGTH, RUN_FIELDS, SIZE_FIELDS, Run
+
+
+def build_runs(table: RawTable, mapping: Sequence[ColumnMapping]) -> RunBuild:
+    """Apply the mapping and validate every row (SPEC section 5, issue 2 rules).
+
+    Errors must lie in [0, 1] after conversion, with no NaN or infinity; sizes are positive
+    whole numbers; at least one error column and a run name or id; no run id or name twice.
+    """
+    by_role, problems = _mapping_problems(mapping)
+    if problems:
+        return RunBuild((), tuple(problems))
+
+    index = {h: i for i, h in enumerate(table.headers)}
+    decimal_comma = table.delimiter != ","
+    mixed_accuracy = _mixed_accuracy_columns(table, mapping)
+    runs: list[Run] = []
+    warnings: list[str] = []
+    seen_ids: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
+    for row, line in zip(table.rows, table.lines, strict=True):
+        cells = {m.column: row[index[m.column]].strip() for m in mapping}
+        values, row_problems = _field_values(cells, line, mapping, mixed_accuracy,
+                                             decimal_comma)
+        run_id = values.get("run_id")
+        name = values.get("name") or run_id
+        row_problems += _identity_problems(name, run_id, line, by_role, seen_ids, seen_names)
+        metrics, params, extra_problems = _extra_values(cells, line, mapping, decimal_comma)
+        row_problems += extra_problems
+        if not any(values.get(f) is not None for f in ERROR_FIELDS) and not row_problems:
+            warnings.append(f"row {line}: run '{name}' has no error values")
+        problems.extend(row_problems)
+        if len(problems) >= MAX_PROBLEMS:
+            break
+        if not row_problems:
+            runs.append(Run(
+                name=str(name), run_id=str(run_id) if run_id else None,
+                created=values.get("created"),  # type: ignore[arg-type]
+                **{f: values.get(f) for f in ERROR_FIELDS + SIZE_FIELDS},  # type: ignore[arg-type]
+                metrics=metrics, params=params,
+            ))
+    warnings.extend(_scale_warnings(table, mapping))
+    if problems:
+        return RunBuild((), tuple(problems[:MAX_PROBLEMS]), tuple(warnings))
+    return RunBuild(tuple(runs), (), tuple(warnings))
+
+
+def _mapping_problems(
+    mapping: Sequence[ColumnMapping],
+) -> tuple[dict[str, list[ColumnMapping]], list[InputError]]:
+    """The columns mapped to each role, and what is wrong with the mapping as a whole:
+    unknown roles, a run field mapped twice, no error column, no run name or id."""
+    problems: list[InputError] = []
+    by_role: dict[str, list[ColumnMapping]] = {}
+    for m in mapping:
+        if m.role not in ROLES:
+            problems.append(InputError(f"unknown role '{m.role}'", column=m.column))
+        by_role.setdefault(m.role, []).append(m)
+    for role in RUN_FIELDS:
+        if len(by_role.get(role, [])) > 1:
+            columns = ", ".join(f"'{m.column}'" for m in by_role[role])
+            problems.append(InputError(f"{columns} are all mapped to {role}; keep one"))
+    if not any(by_role.get(f) for f in ERROR_FIELDS):
+        problems.append(InputError(
+            "no column is mapped to an error field (train, train-dev, dev or test error); "
+            "map at least one"))
+    if not by_role.get("name") and not by_role.get("run_id"):
+        problems.append(InputError("no column is mapped to the run name or run id; map one"))
+    names = [m.metric_name or m.column for m in mapping if m.role in ("metric", "param")]
+    for duplicate in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(InputError(f"two columns would both be stored as '{duplicate}'"))
+    return by_role, problems
+
+
+def _field_values(
+    cells: dict[str, str],
+    line: int,
+    mapping: Sequence[ColumnMapping],
+    mixed_accuracy: dict[str, float],
+    decimal_comma: bool,
+) -> tuple[dict[str, object], list[InputError]]:
+    """One row's run fields (errors, sizes, created, name, run id) and the cells refused."""
+    values: dict[str, object] = {}
+    problems: list[InputError] = []
+    for m in mapping:
+        raw = cells[m.column]
+        try:
+            if m.role in ERROR_FIELDS:
+                if m.column in mixed_accuracy:
+                    _refuse_fraction_among_percents(raw, mixed_accuracy[m.column],
+                                                    decimal_comma)
+                values[m.role] = _error_value(raw, m, decimal_comma)
+            elif m.role in SIZE_FIELDS:
+                values[m.role] = _size_value(raw, decimal_comma)
+            elif m.role == "created":
+                values["created"] = parse_created(raw)
+            elif m.role in ("name", "run_id"):
+                values[m.role] = raw or None
+        except InputError as exc:
+            problems.append(InputError(exc.problem, row=line, column=m.column))
+    return values, problems
+
+
+def _identity_problems(
+    name: object,
+    run_id: object,
+    line: int,
+    by_role: dict[str, list[ColumnMapping]],
+    seen_ids: dict[str, int],
+    seen_names: dict[str, int],
+) -> list[InputError]:
+    """A row without a name or id, a name too long, or an id or name seen on an earlier
+    row; records the row's id or name in ``seen_ids`` / ``seen_names``."""
+    problems: list[InputError] = []
+    if not name:
+        problems.append(InputError(
+            "the run has neither a name nor an id", row=line,
+            column=(by_role.get("name") or by_role["run_id"])[0].column))
+    elif len(str(name)) > MAX_NAME_LENGTH:
+        problems.append(InputError(
+            f"the run name is {len(str(name))} characters long (at most "
+            f"{MAX_NAME_LENGTH})", row=line,
+            column=(by_role.get("name") or by_role["run_id"])[0].column))
+    if run_id is not None:
+        if run_id in seen_ids:
+            problems.append(InputError(
+                f"run id '{run_id}' appears twice (rows {seen_ids[run_id]} and {line})",
+                row=line, column=by_role["run_id"][0].column))
+        seen_ids.setdefault(str(run_id), line)
+    elif name:
+        if name in seen_names:
+            problems.append(InputError(
+                f"run name '{name}' appears twice (rows {seen_names[str(name)]} and "
+                f"{line}); add a run id column to tell them apart", row=line,
+                column=by_role["name"][0].column))
+        seen_names.setdefault(str(name), line)
+    return problems
+
+
+def _extra_values(
+    cells: dict[str, str], line: int, mapping: Sequence[ColumnMapping], decimal_comma: bool
+) -> tuple[dict[str, float], dict[str, str], list[InputError]]:
+    """One row's extra metrics and params by name, and the metric cells that are not
+    numbers (a non-finite metric is left out)."""
+    metrics: dict[str, float] = {}
+    params: dict[str, str] = {}
+    problems: list[InputError] = []
+    for m in mapping:
+        raw = cells[m.column]
+        key = m.metric_name or m.column
+        if m.role == "metric" and raw:
+            number = _number(raw, decimal_comma)
+            if number is None:
+                problems.append(InputError(
+                    f"'{_clip(raw)}' is not a number; map the column as a param if it "
+                    "holds text", row=line, column=m.column))
+            elif math.isfinite(number):
+                metrics[key] = number
+        elif m.role == "param" and raw:
+            params[key] = raw
+    return metrics, params, problems
+
+
+def _mixed_accuracy_columns(table: RawTable, mapping: Sequence[ColumnMapping]
+                            ) -> dict[str, float]:
+    """Accuracy columns read as percents whose bare values include some at most 1 beside
+    some above 1, with their largest value. An accuracy of 0.92% is no real run: such a
+    value is a fraction written among percents, and reading it either way is a guess."""
+    out = {}
+    index = {h: i for i, h in enumerate(table.headers)}
+    decimal_comma = table.delimiter != ","
+    for m in mapping:
+        if m.role in ERROR_FIELDS and m.kind == "accuracy" and m.scale == "percent":
+            numbers = _bare_numbers([r[index[m.column]] for r in table.rows], decimal_comma)
+            if numbers and max(numbers) > 1 and any(0 < n <= 1 for n in numbers):
+                out[m.column] = max(numbers)
+    return out
+
+
+def _refuse_fraction_among_percents(raw: str, largest: float, decimal_comma: bool) -> None:
+    if not raw or raw.strip().endswith("%"):
+        return
+    number = _number(raw, decimal_comma)
+    if number is not None and 0 < number <= 1:
+        raise InputError(
+            f"{raw} looks like a fraction but this accuracy column also holds percents (up "
+            f"to {largest:g}); write every value the same way")
+
+
+def _scale_warnings(table: RawTable, mapping: Sequence[ColumnMapping]) -> list[str]:
+    out = []
+    index = {h: i for i, h in enumerate(table.headers)}
+    decimal_comma = table.delimiter != ","
+    for m in mapping:
+        if m.role in ERROR_FIELDS and m.scale == "percent" and m.kind != "accuracy":
+            numbers = _bare_numbers([r[index[m.column]] for r in table.rows], decimal_comma)
+            if numbers and min(numbers) < 1 < max(numbers):
+                out.append(
+                    f"column '{m.column}' mixes values below and above 1 "
+                    f"({min(numbers):g} to {max(numbers):g}); they are read as percents — "
+                    "check the scale")
+    return out

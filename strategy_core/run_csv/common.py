@@ -1,0 +1,58 @@
+"""The run import's vocabulary and limits: the tracker formats, the roles a column can
+take, the value kinds and scales of error columns, and the types passed between the steps
+(the raw table, a column's mapping, the runs built)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from strategy_core.errors import InputError
+from strategy_core.runs import RUN_FIELDS, Run
+
+FORMATS: tuple[str, ...] = ("generic", "mlflow", "mlflow-ui", "wandb")
+FORMAT_LABELS: dict[str, str] = {
+    "generic": "Generic CSV (one row per run)",
+    "mlflow": "MLflow search_runs() CSV",
+    "mlflow-ui": "MLflow UI download",
+    "wandb": "W&B runs-table export",
+}
+ROLES: tuple[str, ...] = (*RUN_FIELDS, "metric", "param", "ignore")
+VALUE_KINDS: tuple[str, ...] = ("error", "accuracy")
+SCALES: tuple[str, ...] = ("fraction", "percent")
+MAX_PROBLEMS = 50
+MAX_FILE_MB = 50
+"""The largest run CSV read (5,000 runs with many metrics take a few MB)."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A CSV file's header and records, with the file line each record starts on."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    lines: tuple[int, ...]
+    delimiter: str = ","
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """What one column means: its role, and for error fields the value kind and scale."""
+
+    column: str
+    role: str
+    metric_name: str = ""
+    kind: str | None = None
+    scale: str | None = None
+
+
+@dataclass(frozen=True)
+class RunBuild:
+    """The runs as they will be stored, or the problems that stop the import."""
+
+    runs: tuple[Run, ...]
+    problems: tuple[InputError, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

@@ -1,0 +1,65 @@
+"""Diagnosis: each run's error split into avoidable bias, variance, data mismatch and dev
+overfitting against the project's Bayes proxy (docs/rules.md section 1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from strategy_core.diagnosis import (
+    Decomposition,
+    RunDiagnosis,
+    decompose,
+    decomposition_table,
+    diagnose_runs,
+    levels_of_run,
+)
+from strategy_core.errors import InputError
+from strategy_core.human_level import HumanLevels
+from strategy_core.metric_log import change_marks as marks_of
+from strategy_core.runs import Run
+from strategy_core.store import Store
+from strategy_core.store.projects import Project
+
+
+def diagnoses(store: Store, project_id: int) -> tuple[RunDiagnosis, ...]:
+    """Every run's decomposition against the project's Bayes proxy, oldest first."""
+    human = store.projects.human_levels(project_id).proxy_error
+    return diagnose_runs(store.runs.list(project_id), human)
+
+
+def decompositions_frame(store: Store, project_id: int) -> pd.DataFrame:
+    """Every run's decomposition as a table, oldest first."""
+    return decomposition_table(diagnoses(store, project_id))
+
+
+def change_marks(store: Store, project_id: int) -> list[tuple]:
+    """Dates to mark on the trend chart: metric and dev-set changes from the change log."""
+    return marks_of(store.metric_log.list(project_id))
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One run of a project diagnosed: the run, the human levels used, the decomposition."""
+
+    run: Run
+    levels: HumanLevels
+    decomposition: Decomposition
+
+
+def choose_run(store: Store, project: Project, name: str | None = None) -> Run:
+    """The run named (name or run id), or the newest run when no name is given."""
+    if name is not None:
+        return store.runs.by_name(project.id, name)
+    runs = store.runs.list(project.id)
+    if not runs:
+        raise InputError(f"project '{project.name}' has no runs: import a run CSV first")
+    return runs[-1]  # oldest first: the last is the newest
+
+
+def diagnose_run(store: Store, project: Project, name: str | None = None) -> RunResult:
+    """One run's decomposition (the newest run's when no name is given)."""
+    run = choose_run(store, project, name)
+    levels = store.projects.human_levels(project.id)
+    return RunResult(run, levels, decompose(levels_of_run(run, levels.proxy_error)))
