@@ -6,6 +6,7 @@ work, `strategy_core` holds every rule.
 
 import streamlit as st
 
+from strategy_core.usecases.projects import list_projects
 from ui import access, project_picker, session, share
 from ui import navigation as navigation_pages
 
@@ -21,7 +22,7 @@ for spec in navigation_pages.PAGES:
 
 navigation = st.navigation(sections)
 store = session.store()
-projects = store.projects.list()
+projects = list_projects(store)
 chosen = project_picker.resolve(projects)
 project_picker.render_sidebar(store, projects, chosen if not isinstance(
     chosen, project_picker.UnknownProject) else None)

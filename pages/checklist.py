@@ -5,7 +5,7 @@ import streamlit as st
 
 from strategy_core.charts.diagnosis import chain_chart
 from strategy_core.checklist import chain_verdict, evaluate_chain
-from ui import charts, data, session, widgets
+from ui import charts, session, widgets
 from ui import checklist as chain_ui
 from ui import diagnosis as pieces
 
@@ -17,7 +17,7 @@ st.caption("Fix one link at a time, in order: fit the training set, then general
            "training-dev, dev, test, and finally the real world. Work where the chain first "
            "breaks.")
 
-runs = data.runs(store, project.id)
+runs = pieces.runs(store, project.id)
 if not runs:
     pieces.no_runs(project.name, key="checklist")
     st.stop()
@@ -29,7 +29,7 @@ with pick:
     chosen = every_run[pieces.pick_run(project.id, runs, key="checklist_run")]
 with tolerance_column:
     tolerance = chain_ui.tolerance_input(store, project, saved)
-proxy.markdown(pieces.proxy_caption(data.human_levels(store, project.id),
+proxy.markdown(pieces.proxy_caption(pieces.human_levels(store, project.id),
                                     where="on the diagnosis page"))
 
 chain = evaluate_chain(chosen.decomposition, tolerance, saved.real_world)

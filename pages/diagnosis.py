@@ -12,7 +12,7 @@ from strategy_core.diagnosis import (
     trend_summary,
 )
 from strategy_core.markdown import escape
-from ui import charts, data, session, widgets
+from ui import cache, charts, session, widgets
 from ui import diagnosis as pieces
 
 store = session.store()
@@ -22,8 +22,8 @@ st.title("Human-level & bias/variance")
 st.caption("Where the error comes from: compare training, training-dev, dev and test error "
            "with human level, and work on the largest gap first.")
 
-runs = data.runs(store, project.id)
-levels = data.human_levels(store, project.id)
+runs = pieces.runs(store, project.id)
+levels = pieces.human_levels(store, project.id)
 if not runs:
     pieces.no_runs(project.name, key="diagnosis")
     st.subheader("Human levels")
@@ -76,7 +76,7 @@ else:
     if trend:
         st.markdown(escape(trend))
     charts.show(trend_chart, every_run, pieces.change_marks(store, project.id),
-                key="diagnosis_trend", cache_key=(store.path, store.version, project.id))
+                key="diagnosis_trend", cache_key=cache.key(store, project.id))
     shown_runs = ("" if len(every_run) <= TREND_MAX_RUNS else
                   f" Showing the newest {TREND_MAX_RUNS} of {len(every_run)} runs.")
     st.caption("Each gap over the runs, oldest to newest. The big dot on each run is its "
@@ -91,7 +91,7 @@ st.dataframe(shown, hide_index=True, key="diagnosis_table",
 st.caption(f"{len(table)} runs, oldest first, against human level "
            f"{pieces.proxy_short(levels)}. Gaps in percentage points.")
 widgets.safe_download(table, f"{project.slug}-diagnosis.csv", "Download decompositions (CSV)",
-                      key="diagnosis_download", cache_key=(store.path, store.version, project.id))
+                      key="diagnosis_download", cache_key=cache.key(store, project.id))
 
 st.subheader("Human levels")
 widgets.human_levels_editor(store, project, key="diagnosis_human")

@@ -5,7 +5,8 @@ the eyeball dev set is overfit."""
 import streamlit as st
 
 from strategy_core.markdown import escape
-from ui import data, session
+from strategy_core.usecases import runs as run_usecases
+from ui import cache, session
 from ui import error_analysis as pieces
 from ui import error_analysis_grid as grid
 from ui import error_analysis_inputs as inputs
@@ -17,7 +18,7 @@ st.title("Error analysis")
 st.caption(f"Project **{escape(project.name)}**: look at a random sample of the dev examples "
            "a run got wrong, tag each by cause, and see which fix is worth the most.")
 
-runs = data.runs(store, project.id)
+runs = cache.shared(run_usecases.runs, store, project.id)
 runs_by_key = {run.key: run for run in runs}
 sets = pieces.prediction_sets(store, project.id)
 samples = pieces.samples(store, project.id)

@@ -3,18 +3,19 @@ weighted error) and the log of metric and dev-set changes (SPEC 4.3)."""
 
 import streamlit as st
 
-from strategy_core.errors import InputError
 from strategy_core.markdown import escape
 from strategy_core.metric_log import change_marks
-from strategy_core.metrics import (
-    extra_metrics,
-    run_metrics,
-    select_from_runs,
-    select_run,
-    selectable_metrics,
-    suggest_definition,
+from strategy_core.metrics import suggest_definition
+from strategy_core.usecases import metrics as usecase
+from ui import (
+    cache,
+    metrics_log,
+    metrics_select,
+    metrics_single,
+    metrics_weighted,
+    session,
+    widgets,
 )
-from ui import data, metrics_log, metrics_select, metrics_single, metrics_weighted, session, widgets
 from ui import metrics as metric_data
 
 store = session.store()
@@ -25,13 +26,11 @@ st.caption(f"Project **{escape(project.name)}**: agree on one number to rank run
            "the best run under the team's constraints, and keep a log of every change to the "
            "metric or the dev set.")
 
-runs = data.runs(store, project.id)
-saved = metric_data.definition(store, project.id)
-changes = metric_data.changes(store, project.id)
-# Every ranking below is a pure function of the runs: computed once per data version.
-version = (store.path, store.version, project.id)
-values = data.memo((*version, "run_metrics"), lambda: run_metrics(runs))
-metrics = data.memo((*version, "selectable_metrics"), lambda: selectable_metrics(runs))
+# The runs' metric values and every ranking below are computed once per data version.
+project_runs = metric_data.metric_runs(store, project.id)
+runs, values, metrics = project_runs.runs, project_runs.values, list(project_runs.metrics)
+saved = cache.read(usecase.definition, store, project.id)
+changes = cache.read(usecase.changes, store, project.id)
 
 tab_select, tab_single, tab_weighted, tab_log = st.tabs(
     ["Optimizing + satisficing", "Single number", "Weighted error", "Change log"])
@@ -55,18 +54,14 @@ with tab_select:
         if definition is not None:
             metrics_select.definition_status(store, project, definition, saved)
             st.markdown(f"### {escape(definition.statement())}")
-            try:
-                selection = data.memo((*version, "selection", repr(definition)),
-                                      lambda: select_from_runs(runs, definition))
-            except InputError as exc:  # e.g. a saved definition names a metric since removed
-                st.warning(escape(exc), icon=":material/help:")
-                selection = select_run(values, definition.objective, definition.constraints)
-            metrics_select.show_selection(selection, values,
-                                          cache_key=(*version, repr(definition)))
-            metrics_select.show_chart(selection, values, metrics,
-                                      cache_key=(*version, repr(definition)))
-            metrics_select.show_trend(runs, definition.objective.metric, change_marks(changes),
-                                      selection.winner, cache_key=version)
+            chosen = cache.shared(usecase.select, store, project.id, definition)
+            if chosen.problem is not None:  # e.g. a saved definition names a removed metric
+                st.warning(escape(chosen.problem), icon=":material/help:")
+            selection = chosen.selection
+            metrics_select.show_selection(store, project, definition, selection)
+            metrics_select.show_chart(store, project, definition, selection, values, metrics)
+            metrics_select.show_trend(store, project, runs, definition.objective.metric,
+                                      change_marks(changes), selection.winner)
             metrics_select.save_form(store, project, definition, saved)
             widgets.record_decision(store, project, "metrics",
                                     metrics_select.decision_verdict(definition, selection),
@@ -74,14 +69,12 @@ with tab_select:
                                     key="metrics_sel")
 
 with tab_single:
-    f1_result = metrics_single.f1_section(values, metrics, cache_key=version)
+    f1_result = metrics_single.f1_section(store, project, metrics)
     if f1_result is not None:
         widgets.record_decision(store, project, "metrics", f1_result.verdict[:300],
                                 f1_result.as_dict(), key="metrics_f1")
     st.divider()
-    slices = metrics_single.slices_section(
-        values, data.memo((*version, "extra_metrics"), lambda: extra_metrics(runs)),
-        cache_key=version)
+    slices = metrics_single.slices_section(store, project, list(project_runs.extra))
     if slices is not None:
         widgets.record_decision(store, project, "metrics", slices.reasons[0][:300],
                                 slices.as_dict(), key="metrics_slices")

@@ -8,7 +8,7 @@ from strategy_core.charts.diagnosis import staircase_chart
 from strategy_core.checklist import evaluate_chain
 from strategy_core.diagnosis import trend_summary
 from strategy_core.markdown import escape
-from ui import charts, data, overview, session
+from ui import charts, overview, session
 from ui import diagnosis as pieces
 
 store = session.store()
@@ -18,8 +18,8 @@ st.title("Overview")
 st.caption(f"Project **{escape(project.name)}**: where the project stands and what the team "
            "should work on next.")
 
-runs = data.runs(store, project.id)
-status = pieces.status(store, project.id)
+runs = pieces.runs(store, project.id)
+status = pieces.status(store, project)
 if not runs:
     pieces.no_runs(project.name, key="overview")
     overview.status_box(status)

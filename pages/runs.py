@@ -4,7 +4,8 @@ import streamlit as st
 
 from strategy_core.markdown import escape
 from strategy_core.runs import ERROR_FIELDS
-from ui import data, run_forms, session, widgets
+from strategy_core.usecases import runs as run_cases
+from ui import cache, run_forms, session, widgets
 
 store = session.store()
 project = session.require_project()
@@ -14,7 +15,7 @@ st.caption(f"Project **{escape(project.name)}**: training runs with their train,
            "dev and test error. Every change is recorded in the import history and can be "
            "undone.")
 
-runs = data.runs(store, project.id)
+runs = cache.shared(run_cases.runs, store, project.id)
 tab_names = ["Runs", "Import CSV", "Add or edit a run", "History", "Human level"]
 if not store.can_write:
     tab_names = ["Runs", "History", "Human level"]
@@ -27,13 +28,13 @@ with tabs["Runs"]:
                 "Download a sample and upload it.")
         run_forms.sample_downloads()
     else:
-        frame = data.runs_frame(store, project.id)
+        frame = cache.shared(run_cases.runs_frame, store, project.id).copy()
         st.dataframe(widgets.percent(frame, ERROR_FIELDS), hide_index=True,
                      column_config=widgets.run_columns(), key="runs_table")
         st.caption(f"{len(runs)} runs, oldest first. Click a column header to sort.")
         widgets.safe_download(frame, f"{project.slug}-runs.csv", "Download runs (CSV)",
                               key="runs_download",
-                              cache_key=(store.path, store.version, project.id))
+                              cache_key=cache.key(store, project.id))
         if store.can_write:
             run_forms.delete_runs(store, project, runs)
 

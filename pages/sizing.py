@@ -5,8 +5,9 @@ sources (SPEC 4.6)."""
 import streamlit as st
 
 from strategy_core.markdown import escape
-from strategy_core.sizing import calculator_defaults
-from ui import data, session, sizing, sizing_planner
+from strategy_core.usecases import runs as run_usecases
+from strategy_core.usecases import sizing as usecase
+from ui import cache, session, sizing, sizing_planner
 
 store = session.store()
 project = session.require_project()
@@ -16,8 +17,8 @@ st.caption(f"Project **{escape(project.name)}**: is the dev set big enough to te
            "models apart, and how should the data be split when training data and product "
            "data differ?")
 
-runs = data.runs(store, project.id)
-defaults = calculator_defaults(runs)
+runs = cache.shared(run_usecases.runs, store, project.id)
+defaults = cache.read(usecase.defaults, store, project.id)
 st.caption(sizing.source_caption(defaults))
 
 tabs = st.tabs(["Tell the best runs apart", "Split planner", "Interval width",
@@ -26,7 +27,7 @@ tabs = st.tabs(["Tell the best runs apart", "Split planner", "Interval width",
 
 with tabs[0]:
     st.subheader("Is the dev set big enough to tell these two runs apart?")
-    sizing.separation(store, project, runs)
+    sizing.separation(store, project)
 
 with tabs[1]:
     st.subheader("Split several sources when the product sees only one")
@@ -38,7 +39,7 @@ with tabs[2]:
 
 with tabs[3]:
     st.subheader("How many examples to detect a difference?")
-    sizing.detect(store, project, runs, defaults)
+    sizing.detect(store, project, defaults)
 
 with tabs[4]:
     st.subheader("How big should the eyeball dev set be?")

@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB_PATH = REPO_ROOT / "data" / "strategy.duckdb"
+# A checkout keeps its database in data/; an installed package (pip install .) has no
+# checkout, and site-packages is no place for data: it keeps it in the user's home.
+IS_CHECKOUT = (REPO_ROOT / "pyproject.toml").exists()
+DEFAULT_DB_PATH = (REPO_ROOT / "data" / "strategy.duckdb" if IS_CHECKOUT else
+                   Path.home() / ".ml-strategy-dashboard" / "strategy.duckdb")
 
 
 @dataclass(frozen=True)
@@ -73,9 +77,11 @@ def setting(name: str, env: Mapping[str, str] | None = None) -> str:
 def resolve_db_path(
     env: Mapping[str, str] | None = None, secrets: Mapping[str, object] | None = None
 ) -> str:
-    """`STRATEGY_DB`, else the secret `db_path`, else `data/strategy.duckdb` in the checkout.
+    """`STRATEGY_DB`, else the secret `db_path`, else `data/strategy.duckdb` in the checkout
+    (`~/.ml-strategy-dashboard/strategy.duckdb` for an installed package).
 
-    A relative path is taken from the checkout; a DuckDB URI such as `md:team_db` is kept as is.
+    A relative path is taken from the checkout (from the current folder when installed); a
+    DuckDB URI such as `md:team_db` is kept as is.
     """
     source = os.environ if env is None else env
     raw = source.get("STRATEGY_DB") or (secrets or {}).get("db_path")
@@ -85,7 +91,8 @@ def resolve_db_path(
     if raw == ":memory:" or re.match(r"^[a-z]{2,}:", raw):
         return raw
     path = Path(raw).expanduser()
-    return str(path if path.is_absolute() else (REPO_ROOT / path))
+    return str(path if path.is_absolute() else
+               (REPO_ROOT / path if IS_CHECKOUT else Path.cwd() / path))
 
 
 def seed_demo_enabled(env: Mapping[str, str] | None = None) -> bool:

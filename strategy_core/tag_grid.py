@@ -1,5 +1,5 @@
 """The tagging grid's table: a sample's tags as one checkbox column per category, and the
-edits a person made to it, ready for `ReviewRepo.save_tags` (issue 4).
+edits a person made to it (`GridEdit`: what the store's `TagEdit` is built from; issue 4).
 
 Category columns are named ``cat_<id>`` by the code, so a category name never collides
 with a fixed column; the grid shows the name as the column label.
@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import pandas as pd
-
-from strategy_core.store.reviews import TagEdit
 
 FIXED_COLUMNS: tuple[str, ...] = ("example_id", "label", "prediction", "image", "link", "text")
 TAIL_COLUMNS: tuple[str, ...] = ("notes", "reviewed", "updated_by")
 _IMAGE_URL = re.compile(r"\.(png|jpe?g|gif|webp|bmp|svg)([?#].*)?$", re.IGNORECASE)
+
+
+class GridEdit(NamedTuple):
+    """One example's tags as the grid left them and the version they were edited from
+    (the fields of the store's `TagEdit`, in its order)."""
+
+    example_id: str
+    categories: frozenset[int]
+    notes: str
+    reviewed: bool
+    version: int
 
 
 def image_url(url: object) -> str | None:
@@ -48,8 +58,8 @@ def grid_frame(tags: pd.DataFrame, category_ids: Sequence[int]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def grid_edits(original: pd.DataFrame, edited: pd.DataFrame,
-               category_ids: Sequence[int]) -> list[TagEdit]:
+def grid_changes(original: pd.DataFrame, edited: pd.DataFrame,
+                 category_ids: Sequence[int]) -> list[GridEdit]:
     """The rows of the grid that differ from what was loaded (`original` is the
     `ReviewRepo.tags()` snapshot the grid was built from, with its versions)."""
     shown = set(category_ids)
@@ -67,7 +77,7 @@ def grid_edits(original: pd.DataFrame, edited: pd.DataFrame,
         if chosen == was and notes == str(base["notes"] or "").strip() and \
                 reviewed == bool(base["reviewed"]):
             continue
-        edits.append(TagEdit(example_id, chosen, notes, reviewed, int(base["version"])))
+        edits.append(GridEdit(example_id, chosen, notes, reviewed, int(base["version"])))
     return edits
 
 

@@ -3,35 +3,45 @@
 Teams keep one row per reviewed example: ``example_id``, one column per category marked
 x / 1 / yes / true, and a notes (or comments) column. Importing reads that shape; exporting
 writes it back, with formula-looking cells neutralized by `strategy_core.csv_export`.
+
+The parsed sheet (`TagSheet`, `SheetRow`) and which headers are not categories live in
+`strategy_core.values.tag_sheet`, shared with the store, and are re-exported here.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 
 from strategy_core.csv_export import FORMULA_STARTS
 from strategy_core.error_analysis import category_name, parse_tag_mark
 from strategy_core.errors import InputError
-from strategy_core.predictions_csv import normalize_header
 from strategy_core.run_csv import read_table
+from strategy_core.values.predictions import normalize_header
+from strategy_core.values.tag_sheet import (
+    _DESCRIPTIVE,
+    _ID_HEADERS,
+    _NOTES_HEADERS,
+    SheetRow,
+    TagSheet,
+    is_sheet_column,
+)
+
+__all__ = [
+    "MAX_PROBLEMS",
+    "SheetRow",
+    "TagSheet",
+    "TagSheetError",
+    "is_sheet_column",
+    "parse_sheet",
+    "unneutralize",
+    "wide_frame",
+]
 
 MAX_PROBLEMS = 50
 _HTTP_URL = re.compile(r"^https?://\S+$")
-_ID_HEADERS = ("example_id", "id", "example", "exampleid", "item_id", "sample_id", "image_id")
-_NOTES_HEADERS = ("notes", "note", "comments", "comment", "remarks", "remark")
-# Columns that describe the example rather than tag it (the export writes them).
-_DESCRIPTIVE = {
-    "label": ("label", "y", "y_true", "true_label", "target"),
-    "prediction": ("prediction", "pred", "predicted", "y_pred"),
-    "url": ("url", "image_url", "image", "link", "thumbnail"),
-    "text": ("text", "input", "sentence"),
-    "ignore": ("split", "source", "reviewed", "position", "#", "row", "version",
-               "updated_by", "updated_at"),
-}
 
 
 class TagSheetError(InputError):
@@ -44,40 +54,6 @@ class TagSheetError(InputError):
         super().__init__(f"{first.problem}{more}", row=first.row, column=first.column)
 
 
-@dataclass(frozen=True)
-class SheetRow:
-    """One reviewed example of a sheet: its categories and notes (`row` = file line)."""
-
-    example_id: str
-    categories: tuple[str, ...]
-    notes: str
-    row: int
-    label: str | None = None
-    prediction: str | None = None
-    url: str | None = None
-    text: str | None = None
-
-
-@dataclass(frozen=True)
-class TagSheet:
-    """A parsed sheet: its categories (in column order) and rows."""
-
-    categories: tuple[str, ...]
-    rows: tuple[SheetRow, ...]
-
-    def counts(self) -> dict[str, int]:
-        """Examples tagged with each category."""
-        return {c: sum(c in row.categories for row in self.rows) for c in self.categories}
-
-
-def is_sheet_column(name: str) -> bool:
-    """Whether a header means something other than a category (id, notes, label…): such a
-    name cannot be a category, or the exported sheet would not read back."""
-    header = normalize_header(name)
-    return header in _ID_HEADERS or header in _NOTES_HEADERS or any(
-        header in spellings for spellings in _DESCRIPTIVE.values())
-
-
 def unneutralize(text: str) -> str:
     """Undo the export's `'` before a formula-looking cell, so a round trip is exact."""
     if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
@@ -85,18 +61,14 @@ def unneutralize(text: str) -> str:
     return text
 
 
-def parse_sheet(data: bytes) -> TagSheet:
-    """Read a wide tag sheet (SPEC 4.4). Every other column than the example id, the notes
-    and the descriptive ones (label, prediction, url, text…) is a category; its cells must
-    be tag marks (x, 1, yes, true, ✓ or empty, 0, no, false). Notes stay text as written:
-    a note starting with `=` is kept, never evaluated. Raises TagSheetError listing every
-    problem with its row and column, or InputError for a file that is not a sheet."""
-    table = read_table(data)
+def _sheet_columns(headers: Sequence[str]) -> tuple[dict[int, str], dict[int, str]]:
+    """Each column's role (id, notes, label, prediction, url, text) or category name;
+    refused with every problem (a category twice) or without an example id column."""
     roles: dict[int, str] = {}
     categories: dict[int, str] = {}
     seen_categories: dict[str, str] = {}
     problems: list[InputError] = []
-    for index, header in enumerate(table.headers):
+    for index, header in enumerate(headers):
         name = normalize_header(unneutralize(header))
         if name in _ID_HEADERS and "id" not in roles.values():
             roles[index] = "id"
@@ -119,6 +91,18 @@ def parse_sheet(data: bytes) -> TagSheet:
                          "analysis sheet names the example)", row=1)
     if problems:
         raise TagSheetError(problems)
+    return roles, categories
+
+
+def parse_sheet(data: bytes) -> TagSheet:
+    """Read a wide tag sheet (SPEC 4.4). Every other column than the example id, the notes
+    and the descriptive ones (label, prediction, url, text…) is a category; its cells must
+    be tag marks (x, 1, yes, true, ✓ or empty, 0, no, false). Notes stay text as written:
+    a note starting with `=` is kept, never evaluated. Raises TagSheetError listing every
+    problem with its row and column, or InputError for a file that is not a sheet."""
+    table = read_table(data)
+    roles, categories = _sheet_columns(table.headers)
+    problems: list[InputError] = []
     id_index = next(i for i, r in roles.items() if r == "id")
     column_of = {r: i for i, r in roles.items()}
     rows: list[SheetRow] = []

@@ -72,3 +72,17 @@ def sql_clean(expression: str) -> str:
     line_feed = "\n"  # a real LF inside the literal: RE2 replacements take no escapes
     return (f"regexp_replace(regexp_replace({expression}, '\\r\\n?', '{line_feed}', 'g'), "
             f"'{SQL_REMOVED_CLASS}', '', 'g')")
+
+
+def is_utf16(head: bytes) -> bool:
+    """UTF-16 text, with a byte-order mark or without one (a NUL byte beside every ASCII
+    character), rather than UTF-8 or binary data."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = head[:400]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return (odd.count(0) == len(odd) and 0 not in even) or (
+        even.count(0) == len(even) and 0 not in odd)

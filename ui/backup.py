@@ -8,13 +8,8 @@ from strategy_core.access import configured_passcode
 from strategy_core.errors import StrategyError
 from strategy_core.markdown import escape
 from strategy_core.store import Store
-from strategy_core.store.bundles import (
-    bundle_bytes,
-    bundle_file_name,
-    describe_bundle,
-    restore_bundle,
-)
 from strategy_core.store.projects import Project
+from strategy_core.usecases import backup as backup_cases
 from ui.session import PROJECT_KEY, auth_configured, flash, secrets
 
 MAX_BUNDLE_MB = 50
@@ -37,7 +32,7 @@ def download_bundle(store: Store, project: Project | None, key: str) -> None:
     if st.button("Prepare backup", key=f"{key}_prepare", icon=":material/inventory_2:"):
         with st.spinner("Writing the bundle…"):
             try:
-                st.session_state[f"{key}_data"] = bundle_bytes(
+                st.session_state[f"{key}_data"] = backup_cases.export_bundle_bytes(
                     store, project.id if project else None)
             except StrategyError as exc:
                 st.error(escape(exc))
@@ -45,7 +40,7 @@ def download_bundle(store: Store, project: Project | None, key: str) -> None:
     if data:
         st.download_button(
             f"Download backup ({len(data) / 1024:,.0f} KB)", data,
-            file_name=bundle_file_name(project.slug if project else None),
+            file_name=backup_cases.bundle_file_name(project),
             mime="application/zip", key=f"{key}_download", icon=":material/download:",
             on_click="ignore")
 
@@ -60,7 +55,7 @@ def restore_form(store: Store) -> None:
         return
     data = uploaded.getvalue()
     try:
-        manifest = describe_bundle(data, store.database.schema_version())
+        manifest = backup_cases.check_bundle(store, data)
     except StrategyError as exc:
         st.error(f"This bundle cannot be restored; nothing was changed.\n\n{escape(exc)}")
         return
@@ -75,7 +70,7 @@ def restore_form(store: Store) -> None:
                                   key="settings_restore_replace")
     if st.button("Restore", type="primary", key="settings_restore_go"):
         try:
-            result = restore_bundle(store, data, replace_all=replace_all)
+            result = backup_cases.restore_bundle(store, data, replace_all=replace_all)
         except StrategyError as exc:
             st.error(f"Nothing was restored: {escape(exc)}")
             return

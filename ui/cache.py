@@ -7,13 +7,18 @@ path, the data version (every committed write, from any session, moves it on) an
 arguments, so a write invalidates everything read before. The store itself is passed
 through unhashed: it is opened once per session (ui.session.store), never per call.
 
+Results derived from data already read (a table of every run's diagnosis, a CSV file of a
+big table) are kept with `derived`, under a key made by `key(store, *parts)`: the database
+path, the data version and what else picks the data. No other code builds cache keys.
+An uploaded file is read (and mapped) once per file with `upload`.
+
 Nothing else in ui/ or pages/ uses st.cache_data or st.cache_resource
-(tests/core/test_architecture.py).
+(tests/core/test_layers.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -64,3 +69,39 @@ def computed(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 def _computed(name: str, args: tuple, kwargs: tuple, _function: Callable[..., Any]) -> Any:
     del name
     return _function(*args, **dict(kwargs))
+
+
+def key(store: Store, *parts: Hashable) -> tuple:
+    """The cache key of something determined by the store's data and `parts` (the project,
+    the chosen run, …): the database path and data version come first, so a write from any
+    session makes a new key. For `derived`, and for the `cache_key` of `charts.show` and
+    `widgets.safe_download`."""
+    return (store.path, store.version, *parts)
+
+
+def derived(ident: Hashable, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`function(*args, **kwargs)` once per `ident` (a `key(store, ...)` that determines the
+    arguments: they are not hashed), shared by every session and rerun (never mutate it).
+    For results computed from what a use case returned, such as the table of 5,000 runs'
+    diagnoses, without hashing those inputs on every rerun."""
+    return _derived(_name(function), ident, function, args, kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _derived(name: str, ident: Hashable, _function: Callable[..., Any], _args: tuple,
+             _kwargs: dict) -> Any:
+    del name, ident  # the cache key only
+    return _function(*_args, **_kwargs)
+
+
+def upload(function: Callable[..., T], data: bytes, *args: Hashable) -> T:
+    """`function(data, *args)` over an uploaded file's bytes, once per file and arguments
+    (not on every rerun while the user confirms the file), shared and frozen: never mutate
+    it. Few are kept: a file may be tens of MB."""
+    return _upload(_name(function), data, args, function)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _upload(name: str, data: bytes, args: tuple, _function: Callable[..., Any]) -> Any:
+    del name  # the cache key only
+    return _function(data, *args)

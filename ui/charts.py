@@ -22,6 +22,8 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
+from ui import cache
+
 
 def vega_lite_spec(chart: alt.TopLevelMixin) -> dict | None:
     """The chart as a Vega-Lite spec for st.vega_lite_chart; None when its data is over
@@ -54,10 +56,8 @@ def _without(values: dict, defaults: dict) -> dict:
     return out
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _spec(ident: tuple, _build: Callable[..., Any], _args: tuple, _kwargs: dict
-          ) -> dict | None:
-    return vega_lite_spec(_build(*_args, **_kwargs))
+def _spec(build: Callable[..., Any], args: tuple, kwargs: dict) -> dict | None:
+    return vega_lite_spec(build(*args, **kwargs))
 
 
 def _digest(args: tuple, kwargs: dict) -> str | None:
@@ -76,8 +76,8 @@ def show(build: Callable[..., Any], *args: Any, key: str | None = None,
     project and chosen run); without it the arguments themselves are the key.
     """
     ident = cache_key if cache_key is not None else _digest(args, kwargs)
-    spec = None if ident is None else _spec((build.__module__, build.__qualname__, ident),
-                                            build, args, kwargs)
+    spec = None if ident is None else cache.derived(
+        (build.__module__, build.__qualname__, ident), _spec, build, args, kwargs)
     if spec is None:
         st.altair_chart(build(*args, **kwargs), width="stretch", key=key)
         return

@@ -20,26 +20,21 @@ from strategy_core.decisions import (
 )
 from strategy_core.errors import StrategyError
 from strategy_core.markdown import escape
-from strategy_core.report import report_file_name, to_html, to_markdown
-from strategy_core.store import Store, open_store
+from strategy_core.store import Store
 from strategy_core.store.projects import Project
-from strategy_core.usecases.report import build_report
+from strategy_core.usecases import decisions as decision_cases
+from strategy_core.usecases.report import report_files
+from ui import cache
 from ui.session import flash
 
 MAX_CARDS = 50
 AUTHOR_KEY = "decision_author"  # shared with widgets.record_decision
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _decisions(path: str, version: int, project_id: int, page: str | None, status: str,
-               text: str) -> list[Decision]:
-    return open_store(path).decisions.list(project_id, page=page, status=status, text=text)
-
-
 def decisions(store: Store, project_id: int, page: str | None = None, status: str = "all",
               text: str = "") -> list[Decision]:
     """The project's decisions, newest first, filtered."""
-    return _decisions(store.path, store.version, project_id, page, status, text)
+    return cache.read(decision_cases.list_decisions, store, project_id, page, status, text)
 
 
 def filters() -> tuple[str | None, str, str]:
@@ -89,7 +84,7 @@ def card(store: Store, project: Project, decision: Decision) -> None:
                 "Reinstate", key=f"dec_reinstate_{decision.id}", icon=":material/undo:",
                 help="Undo the supersede: this decision is in force again."):
             try:
-                store.decisions.reinstate(project.id, decision.id)
+                decision_cases.reinstate_decision(store, project.id, decision.id)
             except StrategyError as exc:
                 st.error(escape(exc))
                 return
@@ -124,7 +119,7 @@ def supersede_form(store: Store, project: Project, every: list[Decision]) -> Non
                           format_func=lambda i: _label(by_id[i]))
     if st.button("Mark as superseded", key="dec_supersede_button", icon=":material/history:"):
         try:
-            store.decisions.supersede(project.id, old_id, new_id)
+            decision_cases.supersede_decision(store, project.id, old_id, new_id)
         except StrategyError as exc:
             st.error(escape(exc))
             return
@@ -152,8 +147,9 @@ def free_form(store: Store, project: Project, every: list[Decision]) -> None:
                                 else _label(active[i]))
         if st.form_submit_button("Record decision", icon=":material/gavel:"):
             try:
-                recorded = store.decisions.record(project.id, page, verdict, {}, rationale,
-                                                  author, supersedes=replaces)
+                recorded = decision_cases.record_decision(
+                    store, project.id, page, verdict, {}, rationale, author,
+                    supersedes=replaces)
             except StrategyError as exc:
                 st.error(escape(exc))
                 return
@@ -168,18 +164,6 @@ def free_form(store: Store, project: Project, every: list[Decision]) -> None:
 # The report's widget keys start with "report_", not "dec_": the log's dec_ controls write,
 # while anyone, viewers too, may prepare and download the report.
 REPORT_KEY = "report_project"  # the project whose report this session asked for
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _report_files(path: str, version: int, project_id: int, day: date
-                  ) -> tuple[dict[str, tuple[str, bytes]], list[str]]:
-    """Both renderings of the report, and the titles of the sections without data yet.
-    Keyed on the data version (any write rebuilds it) and the day (the title's date)."""
-    store = open_store(path)
-    report = build_report(store, store.projects.get(project_id), generated_on=day)
-    files = {fmt: (report_file_name(report, fmt), render(report).encode("utf-8"))
-             for fmt, render in (("md", to_markdown), ("html", to_html))}
-    return files, [section.title for section in report.sections if not section.has_data]
 
 
 def report_section(store: Store, project: Project) -> None:
@@ -197,7 +181,8 @@ def report_section(store: Store, project: Project) -> None:
         return
     try:
         with st.spinner("Preparing the report and drawing its charts…"):
-            files, empty = _report_files(store.path, store.version, project.id, date.today())
+            # Once per data version (any write rebuilds it) and day (the title's date).
+            prepared = cache.read(report_files, store, project.id, date.today())
     except StrategyError as exc:
         st.error(escape(exc))
         return
@@ -205,11 +190,12 @@ def report_section(store: Store, project: Project) -> None:
     for column, fmt, label, mime, icon in (
             (left, "md", "Download Markdown", "text/markdown", ":material/article:"),
             (right, "html", "Download HTML", "text/html", ":material/language:")):
-        name, content = files[fmt]
+        name, content = prepared.files[fmt]
         column.download_button(label, content, file_name=name, mime=mime,
                                key=f"report_download_{fmt}", icon=icon, on_click="ignore",
                                width="stretch")
     note = f"Prepared from the project's data as of {date.today():%Y-%m-%d}."
-    if empty:
-        note += " No data yet for: " + ", ".join(escape(title) for title in empty) + "."
+    if prepared.empty_sections:
+        note += " No data yet for: " + ", ".join(escape(title)
+                                                  for title in prepared.empty_sections) + "."
     st.caption(note)

@@ -1,5 +1,5 @@
-"""Pieces of the diagnosis, checklist and overview pages: cached readers, the run picker,
-the gap cards, the flags and the empty state."""
+"""Pieces of the diagnosis, checklist and overview pages: their reads (through ui.cache),
+the run picker, the gap cards, the flags and the empty state."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from strategy_core.diagnosis import (
     Decomposition,
     RunDiagnosis,
     decomposition_table,
-    diagnose_runs,
     format_interval,
 )
 from strategy_core.human_level import HumanLevels
@@ -26,59 +25,53 @@ from strategy_core.markdown import escape
 from strategy_core.rates import format_pct, format_points
 from strategy_core.runs import Run
 from strategy_core.settings import REPO_ROOT
-from strategy_core.store import Store, open_store
-from strategy_core.usecases.checklist import checklist_settings
+from strategy_core.store import Store
+from strategy_core.store.projects import Project
+from strategy_core.usecases import checklist as checklist_cases
+from strategy_core.usecases import diagnosis as diagnosis_cases
+from strategy_core.usecases import runs as run_cases
 from strategy_core.usecases.status import ProjectStatus, project_status
-from ui import share, widgets
+from ui import cache, share, widgets
 
 SAMPLE_RUNS = REPO_ROOT / "data" / "samples" / "runs_generic.csv"
 CHOSEN_RUN_KEY = "diagnosis_chosen_run"  # (project id, run key), shared by the pages
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)  # shared, not copied (ui/data.py)
-def _diagnoses(path: str, version: int, project_id: int) -> tuple[RunDiagnosis, ...]:
-    store = open_store(path)
-    human = store.projects.human_levels(project_id).proxy_error
-    return diagnose_runs(store.runs.list(project_id), human)
+def runs(store: Store, project_id: int) -> list[Run]:
+    """The project's current runs, oldest first (shared by every session: never mutate)."""
+    return cache.shared(run_cases.runs, store, project_id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)  # copied by `decomposition_frame`
-def _decompositions(path: str, version: int, project_id: int) -> pd.DataFrame:
-    return decomposition_table(_diagnoses(path, version, project_id))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _checklist(path: str, version: int, project_id: int) -> ChecklistSettings:
-    return checklist_settings(open_store(path), project_id)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _status(path: str, version: int, project_id: int) -> ProjectStatus:
-    store = open_store(path)
-    # The diagnoses the pages already hold for this version (computed once), and their runs.
-    known = _diagnoses(path, version, project_id)
-    return project_status(store, store.projects.get(project_id),
-                          runs=[diagnosis.run for diagnosis in known], diagnoses=known)
+def human_levels(store: Store, project_id: int) -> HumanLevels:
+    """The project's human levels and the Bayes proxy in use."""
+    return cache.read(run_cases.human_levels, store, project_id)
 
 
 def diagnoses(store: Store, project_id: int) -> tuple[RunDiagnosis, ...]:
-    """Every run's decomposition against the project's Bayes proxy, oldest first."""
-    return _diagnoses(store.path, store.version, project_id)
+    """Every run's decomposition against the project's Bayes proxy, oldest first (computed
+    once per data version and shared by every session)."""
+    return cache.shared(diagnosis_cases.diagnoses, store, project_id)
 
 
 def decomposition_frame(store: Store, project_id: int) -> pd.DataFrame:
-    """Every run's decomposition as a table (`decomposition_table`), oldest first."""
-    return _decompositions(store.path, store.version, project_id).copy()
+    """Every run's decomposition as a table (`decomposition_table`), oldest first: built
+    once per data version from the diagnoses above; each call gets a copy."""
+    return cache.derived(cache.key(store, project_id), decomposition_table,
+                         diagnoses(store, project_id)).copy()
 
 
 def settings(store: Store, project_id: int) -> ChecklistSettings:
     """The project's checklist tolerance, link 5 and notes."""
-    return _checklist(store.path, store.version, project_id)
+    return cache.read(checklist_cases.checklist_settings, store, project_id)
 
 
-def status(store: Store, project_id: int) -> ProjectStatus:
-    """The project's status lines and paragraph (strategy_core.usecases.status)."""
-    return _status(store.path, store.version, project_id)
+def status(store: Store, project: Project) -> ProjectStatus:
+    """The project's status lines and paragraph (strategy_core.usecases.status), from the
+    diagnoses the pages already hold for this data version (not computed again)."""
+    known = diagnoses(store, project.id)
+    return cache.derived(cache.key(store, project.id), project_status, store,
+                         project, runs=[diagnosis.run for diagnosis in known],
+                         diagnoses=known)
 
 
 def no_runs(project_name: str, key: str) -> None:
@@ -184,10 +177,7 @@ def focus_label(result: Decomposition) -> str:
 def change_marks(store: Store, project_id: int) -> list[ChangeMark]:
     """Dates to mark on the trend chart as (date, label): metric and dev-set changes from
     the metrics page's change log."""
-    from strategy_core.metric_log import change_marks as marks
-    from ui import metrics
-
-    return marks(metrics.changes(store, project_id))
+    return cache.read(diagnosis_cases.change_marks, store, project_id)
 
 
 def proxy_short(levels: HumanLevels) -> str:

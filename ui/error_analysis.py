@@ -1,4 +1,4 @@
-"""The error-analysis page's reads (cached on the database path and data version, so a
+"""The error-analysis page's reads (through `ui.cache`, keyed on the data version, so a
 save from any session shows on everyone's next rerun) and its read-only parts: the sample
 picker, the summary, the mislabeled-data verdict and the eyeball / blackbox check."""
 
@@ -20,19 +20,13 @@ from strategy_core.markdown import escape
 from strategy_core.rates import format_pct, format_points
 from strategy_core.runs import Run
 from strategy_core.settings import REPO_ROOT
-from strategy_core.store import Store, open_store
+from strategy_core.store import Store
 from strategy_core.store.predictions import PredictionSet
 from strategy_core.store.projects import Project
 from strategy_core.store.reviews import Category, ReviewSample
-from strategy_core.tag_sheet import wide_frame
-from strategy_core.usecases.error_analysis import (
-    EyeballReport,
-    SampleAnalysis,
-    analyze_sample,
-    audit_of,
-    eyeball_report,
-)
-from ui import charts, share, stale_edits, widgets
+from strategy_core.usecases import error_analysis as usecase
+from strategy_core.usecases.error_analysis import SampleAnalysis
+from ui import cache, charts, share, stale_edits, widgets
 from ui.session import flash
 
 SAMPLES_DIR = REPO_ROOT / "data" / "samples"
@@ -40,66 +34,41 @@ SAMPLE_KEY = "ea_sample"
 _NEXT_SAMPLE_KEY = "ea_sample_next"
 
 
-# -- cached reads ----------------------------------------------------------------------
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _sets(path: str, version: int, project_id: int) -> list[PredictionSet]:
-    return open_store(path).predictions.sets(project_id)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _samples(path: str, version: int, project_id: int) -> list[ReviewSample]:
-    return open_store(path).reviews.samples(project_id)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _categories(path: str, version: int, project_id: int) -> list[Category]:
-    return open_store(path).reviews.categories(project_id)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)  # copied by `tags` (ui/data.py)
-def _tags(path: str, version: int, sample_id: int) -> pd.DataFrame:
-    return open_store(path).reviews.tags(sample_id)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _analysis(path: str, version: int, sample_id: int) -> SampleAnalysis:
-    return analyze_sample(open_store(path), sample_id)
-
-
-@st.cache_data(show_spinner="Scoring every run on the eyeball and blackbox sets…",
-               max_entries=32)
-def _eyeball(path: str, version: int, sample_id: int) -> EyeballReport:
-    store = open_store(path)
-    return eyeball_report(store, store.reviews.get(sample_id))
+# -- reads -------------------------------------------------------------------------------
 
 
 def prediction_sets(store: Store, project_id: int) -> list[PredictionSet]:
     """Prediction sets of the project's runs, oldest run first."""
-    return _sets(store.path, store.version, project_id)
+    return cache.read(usecase.prediction_sets, store, project_id)
 
 
 def samples(store: Store, project_id: int) -> list[ReviewSample]:
     """Review samples, newest first."""
-    return _samples(store.path, store.version, project_id)
+    return cache.read(usecase.samples, store, project_id)
 
 
 def categories(store: Store, project_id: int) -> list[Category]:
-    return _categories(store.path, store.version, project_id)
+    return cache.read(usecase.categories, store, project_id)
 
 
 def tags(store: Store, sample_id: int) -> pd.DataFrame:
-    return _tags(store.path, store.version, sample_id).copy()
+    """The sample's tags: one frame per data version shared by every session (thousands
+    of rows; a copy per rerun costs more than the page), so never mutate it."""
+    return cache.shared(usecase.tags, store, sample_id)
 
 
 def analysis(store: Store, sample_id: int) -> SampleAnalysis:
-    return _analysis(store.path, store.version, sample_id)
+    return cache.read(usecase.analyze_sample, store, sample_id)
+
+
+def _read_sample_file(name: str) -> bytes | None:
+    path = SAMPLES_DIR / name
+    return path.read_bytes() if path.is_file() else None
 
 
 def sample_file(name: str) -> bytes | None:
-    path = SAMPLES_DIR / name
-    return path.read_bytes() if path.is_file() else None
+    """A sample file from data/samples (None when it is not there)."""
+    return cache.computed(_read_sample_file, name)
 
 
 # -- empty state and sample picker -----------------------------------------------------
@@ -185,7 +154,7 @@ def manage_sample(store: Store, sample: ReviewSample) -> None:
                                  key=f"ea_rename_name_{sample.id}")
             if st.form_submit_button("Rename"):
                 try:
-                    store.reviews.rename_sample(sample.id, name)
+                    usecase.rename_sample(store, sample.id, name)
                 except StrategyError as exc:
                     st.error(escape(exc))
                 else:
@@ -194,7 +163,7 @@ def manage_sample(store: Store, sample: ReviewSample) -> None:
         confirm = st.checkbox("Yes, delete this sample and its tags", key=f"ea_del_ok_{sample.id}")
         if st.button("Delete sample", key=f"ea_delete_{sample.id}", disabled=not confirm):
             try:
-                store.reviews.delete_sample(sample.id)
+                usecase.delete_sample(store, sample.id)
             except StrategyError as exc:  # e.g. someone else deleted it meanwhile
                 # The rest of this run would still show the sample: start afresh.
                 choose_sample(None)
@@ -244,8 +213,7 @@ def summary_section(store: Store, project: Project, sample: ReviewSample,
     left, right = st.columns(2)
     with left:
         widgets.safe_download(_summary_table(summary), f"{project.slug}-error-summary.csv",
-                              "Download summary (CSV)", key="ea_summary_download",
-                              cache_key=(store.path, store.version, sample.id))
+                              "Download summary (CSV)", key="ea_summary_download")
     with right:
         export_tags(store, project, sample)
     widgets.record_decision(
@@ -302,7 +270,7 @@ def efforts_editor(store: Store, project: Project, summary) -> None:  # noqa: AN
             "ea_efforts_editor", {c.id: c.version for c in cats}, "ea_efforts")
 
         def write(expected: dict[int, int] | None) -> None:
-            store.reviews.set_efforts(project.id, {
+            usecase.set_efforts(store, project.id, {
                 int(row["id"]): None if pd.isna(row["effort"]) else float(row["effort"])
                 for row in edited.to_dict("records")}, expected=expected)
 
@@ -326,14 +294,12 @@ def efforts_editor(store: Store, project: Project, summary) -> None:  # noqa: AN
 
 
 def export_tags(store: Store, project: Project, sample: ReviewSample) -> None:
-    """The sample's tags as the wide spreadsheet, formula cells neutralized."""
-    def sheet() -> pd.DataFrame:
-        cats = [(c.id, c.name) for c in categories(store, project.id)]
-        return wide_frame(tags(store, sample.id), cats)
-
-    widgets.safe_download(sheet, f"{project.slug}-tags-{sample.id}.csv",
-                          "Download tags as a spreadsheet (CSV)", key="ea_tags_download",
-                          cache_key=(store.path, store.version, sample.id))
+    """The sample's tags as the wide spreadsheet, formula cells neutralized (written once
+    per data version: a few thousand rows take a good part of a second)."""
+    payload = cache.read(usecase.tag_sheet_csv, store, project.id, sample.id)
+    st.download_button("Download tags as a spreadsheet (CSV)", payload,
+                       file_name=f"{project.slug}-tags-{sample.id}.csv", mime="text/csv",
+                       key="ea_tags_download", icon=":material/download:", on_click="ignore")
 
 
 def dev_error_form(store: Store, sample: ReviewSample) -> None:
@@ -343,7 +309,7 @@ def dev_error_form(store: Store, sample: ReviewSample) -> None:
         if st.form_submit_button("Save dev error"):
             try:
                 value = widgets.parse_rate_field(text, "dev error")
-                store.reviews.set_dev_error(sample.id, value)
+                usecase.set_dev_error(store, sample.id, value)
             except StrategyError as exc:
                 st.error(escape(exc))
             else:
@@ -360,7 +326,7 @@ def mislabel_section(store: Store, project: Project, sample: ReviewSample,
     if sample.kind == "audit":
         errors = next((s for s in project_samples if s.kind == "errors" and
                        s.run_key == sample.run_key), None)
-        audit = audit_of(store, sample, errors)
+        audit = cache.read(usecase.audit_of, store, sample, errors)
         if audit is None:
             st.info("Tag this audit sample in the grid: tick **Incorrectly labeled** on every "
                     "correctly classified example whose label is wrong, and mark the others "
@@ -412,8 +378,9 @@ def draw_audit(store: Store, project: Project, sample: ReviewSample) -> None:
                                 key=f"ea_audit_name_{sample.id}")
         if st.form_submit_button("Draw audit sample"):
             try:
-                audit = store.reviews.draw(project.id, sample.run_key, name=name,  # type: ignore[arg-type]
-                                           kind="audit", size=int(size), seed=int(seed))
+                audit = usecase.draw_sample(store, project.id, sample.run_key,  # type: ignore[arg-type]
+                                            name=name, kind="audit", size=int(size),
+                                            seed=int(seed))
             except StrategyError as exc:
                 st.error(escape(exc))
             else:
@@ -432,7 +399,8 @@ def eyeball_section(store: Store, sample: ReviewSample) -> None:
                    f"mistake drawn into this sample (in the seeded random order); the other "
                    f"{sample.dev_n - sample.eyeball_n:,} dev examples are the blackbox set, "
                    "used for tuning only.")
-    report = _eyeball(store.path, store.version, sample.id)
+    with st.spinner("Scoring every run on the eyeball and blackbox sets…"):
+        report = cache.read(usecase.sample_eyeball, store, sample.id)
     if report.check is None:
         st.info(escape(report.missing or ""), icon=":material/visibility:")
         return

@@ -19,7 +19,8 @@ from strategy_core.markdown import escape
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
 from strategy_core.store.reviews import Category, ReviewSample
-from strategy_core.tag_grid import category_column, current_values, grid_edits, grid_frame
+from strategy_core.tag_grid import category_column, current_values, grid_frame
+from strategy_core.usecases import error_analysis as usecase
 from ui import error_analysis as data
 from ui.session import flash
 
@@ -72,7 +73,7 @@ def tagging_section(store: Store, project: Project, sample: ReviewSample) -> Non
     # Compare only the rows the editor reports as changed (a sample may hold thousands).
     changed = sorted(int(row) for row in
                      (st.session_state.get(grid_key) or {}).get("edited_rows", {}))
-    edits = grid_edits(snapshot["tags"].iloc[changed], edited.iloc[changed], ids) \
+    edits = usecase.grid_edits(snapshot["tags"].iloc[changed], edited.iloc[changed], ids) \
         if changed else []
     _stale_notice(store, sample, snapshot["tags"])
     if store.can_write:
@@ -141,7 +142,7 @@ def _save_bar(store: Store, sample: ReviewSample, edits: list, names: dict[int, 
         st.rerun()
     if save:
         try:
-            saved = store.reviews.save_tags(sample.id, edits, reviewer.strip())
+            saved = usecase.save_tags(store, sample.id, edits, reviewer.strip())
         except ConflictError as exc:
             st.session_state[_conflict_key(sample.id)] = (
                 str(exc), current_values(exc.current, names))  # type: ignore[arg-type]
@@ -175,7 +176,7 @@ def category_manager(store: Store, project: Project, cats: Sequence[Category],
             name = st.text_input("New category", key="ea_cat_add_name", max_chars=60,
                                  placeholder="e.g. Blurry")
             if st.form_submit_button("Add", disabled=bool(pending)):
-                _change(lambda: store.reviews.add_category(project.id, name),
+                _change(lambda: usecase.add_category(store, project.id, name),
                         f"Added category {escape(name.strip())}.")
         editable = {c.id: c.name for c in cats if not c.reserved}
         with middle, st.form("ea_cat_rename", border=False):
@@ -183,20 +184,20 @@ def category_manager(store: Store, project: Project, cats: Sequence[Category],
                                   format_func=lambda cid: editable[cid])
             new_name = st.text_input("to", key="ea_cat_rename_name", max_chars=60)
             if st.form_submit_button("Rename", disabled=bool(pending) or not editable):
-                _change(lambda: store.reviews.rename_category(project.id, chosen, new_name),
+                _change(lambda: usecase.rename_category(store, project.id, chosen, new_name),
                         "Category renamed.")
         with right, st.form("ea_cat_remove", border=False):
             doomed = st.selectbox("Remove", list(editable), key="ea_cat_remove_id",
                                   format_func=lambda cid: editable[cid])
             sure = st.checkbox("Also untag every example", key="ea_cat_remove_ok")
             if st.form_submit_button("Remove", disabled=bool(pending) or not editable) and sure:
-                _change(lambda: store.reviews.remove_category(project.id, doomed),
+                _change(lambda: usecase.remove_category(store, project.id, doomed),
                         "Category removed.")
         st.caption(f"**{INCORRECTLY_LABELED}** is always there (it drives the mislabeled-data "
                    "verdict). Categories are shared by every sample of the project.")
 
 
-def _change(action, message: str) -> None:  # noqa: ANN001 - a zero-argument store call
+def _change(action, message: str) -> None:  # noqa: ANN001 - a zero-argument use-case call
     try:
         action()
     except StrategyError as exc:

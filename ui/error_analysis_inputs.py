@@ -19,8 +19,10 @@ from strategy_core.sizing import eyeball_size
 from strategy_core.store import Store
 from strategy_core.store.predictions import PredictionSet
 from strategy_core.store.projects import Project
-from strategy_core.store.reviews import DEFAULT_SAMPLE_SIZE, MAX_SAMPLE_SIZE, ReviewSample
+from strategy_core.store.reviews import ReviewSample
 from strategy_core.tag_sheet import TagSheetError, parse_sheet
+from strategy_core.usecases import error_analysis as usecase
+from strategy_core.usecases.error_analysis import DEFAULT_SAMPLE_SIZE, MAX_SAMPLE_SIZE
 from ui import widgets
 from ui.error_analysis import choose_sample, sample_file
 from ui.session import flash
@@ -122,8 +124,8 @@ def upload_predictions(store: Store, project: Project, runs: Sequence[Run],
         return
     bar = st.progress(0.0, text="Uploading")
     try:
-        result = store.predictions.import_bytes(
-            project.id, run_key, uploaded.getvalue(), source=uploaded.name,  # type: ignore[arg-type]
+        result = usecase.import_predictions(
+            store, project.id, run_key, uploaded.getvalue(), source=uploaded.name,  # type: ignore[arg-type]
             created_by=st.session_state.get("ea_reviewer", ""),
             progress=lambda fraction, message: bar.progress(min(1.0, fraction), text=message))
     except PredictionFileError as exc:
@@ -153,7 +155,7 @@ def delete_predictions(store: Store, project: Project, runs: Sequence[Run]) -> N
         confirm = st.checkbox("Yes, remove them", key="ea_pred_delete_ok")
         if st.button("Remove predictions", key="ea_pred_delete", disabled=not confirm):
             try:
-                removed = store.predictions.delete(project.id, key)  # type: ignore[arg-type]
+                removed = usecase.delete_predictions(store, project.id, key)  # type: ignore[arg-type]
             except StrategyError as exc:  # e.g. someone else removed them meanwhile
                 st.error(f"Nothing was removed: {escape(exc)}.")
                 return
@@ -212,9 +214,9 @@ def draw_sample(store: Store, project: Project, runs: Sequence[Run],
     if not submitted:
         return
     try:
-        sample = store.reviews.draw(project.id, run_key, name=name, size=size,  # type: ignore[arg-type]
-                                    eyeball_size=eyeball, seed=int(seed),
-                                    created_by=st.session_state.get("ea_reviewer", ""))
+        sample = usecase.draw_sample(store, project.id, run_key, name=name,  # type: ignore[arg-type]
+                                     size=size, eyeball_size=eyeball, seed=int(seed),
+                                     created_by=st.session_state.get("ea_reviewer", ""))
     except StrategyError as exc:
         st.error(escape(exc))
         return
@@ -279,9 +281,9 @@ def import_sheet(store: Store, project: Project, runs: Sequence[Run],
     if not st.button("Import tags", type="primary", key="ea_sheet_import"):
         return
     try:
-        result = store.reviews.import_sheet(project.id, sheet, sample_id=target, name=name,
-                                            run_key=run_key, dev_error=dev_error,
-                                            updated_by=st.session_state.get("ea_reviewer", ""))
+        result = usecase.import_tag_sheet(store, project.id, sheet, sample_id=target,
+                                          name=name, run_key=run_key, dev_error=dev_error,
+                                          updated_by=st.session_state.get("ea_reviewer", ""))
     except StrategyError as exc:
         widgets.show_problems([exc if isinstance(exc, InputError) else InputError(str(exc))],
                               what=escape(uploaded.name))

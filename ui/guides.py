@@ -20,9 +20,10 @@ from strategy_core.guides import (
     end_to_end_verdict,
 )
 from strategy_core.markdown import escape
-from strategy_core.store import Store, open_store
+from strategy_core.store import Store
 from strategy_core.store.projects import Project
-from ui import charts
+from strategy_core.usecases import guides as usecase
+from ui import cache, charts
 
 CUSTOM = "custom"
 ANSWER_LABELS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
@@ -36,19 +37,9 @@ VERDICT_STYLE = {
 }
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _last_decision(path: str, version: int, project_id: int, page: str,
-                   guide: str) -> Decision | None:
-    for decision in open_store(path).decisions.list(project_id, page=page, status="active"):
-        if decision.numbers.get("guide") == guide and isinstance(
-                decision.numbers.get("inputs"), Mapping):
-            return decision
-    return None
-
-
 def last_decision(store: Store, project_id: int, page: str, guide: str) -> Decision | None:
     """The newest active decision recorded from this guide (its numbers hold the inputs)."""
-    return _last_decision(store.path, store.version, project_id, page, guide)
+    return cache.read(usecase.last_decision, store, project_id, page, guide)
 
 
 def start_answers(prefix: str, project_id: int, defaults: Mapping[str, Any]) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from strategy_core.charts.guides import blame_chart, pipeline_levels_chart
@@ -15,7 +14,6 @@ from strategy_core.errors import InputError, StrategyError
 from strategy_core.guides import (
     MAX_COMPONENTS,
     PIPELINE_MARGIN,
-    PIPELINE_SETTING,
     PipelineAnalysis,
     pipeline_analysis,
     pipeline_components,
@@ -23,9 +21,11 @@ from strategy_core.guides import (
 )
 from strategy_core.markdown import escape
 from strategy_core.rates import format_pct
-from strategy_core.store import Store, open_store
+from strategy_core.store import Store
 from strategy_core.store.projects import Project
-from ui import charts, data, guides, stale_edits, widgets
+from strategy_core.usecases import error_analysis as error_usecases
+from strategy_core.usecases import guides as usecase
+from ui import cache, charts, guides, stale_edits, widgets
 from ui.session import flash
 
 COMPONENTS = "parts_components"
@@ -54,25 +54,9 @@ def component_key(kind: str, index: int) -> str:
     return f"parts_{kind}_{index}"
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _saved(path: str, version: int, project_id: int) -> PipelineAnalysis | None:
-    return stored_pipeline_analysis(open_store(path).projects.setting(project_id,
-                                                                      PIPELINE_SETTING))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _samples(path: str, version: int, project_id: int) -> list[Any]:
-    return [s for s in open_store(path).reviews.samples(project_id) if s.kind != "audit"]
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _sample_examples(path: str, version: int, sample_id: int) -> pd.DataFrame:
-    return open_store(path).reviews.sample_examples(sample_id)
-
-
 def saved_analysis(store: Store, project_id: int) -> PipelineAnalysis | None:
     """The project's saved pipeline analysis (None when there is none)."""
-    return _saved(store.path, store.version, project_id)
+    return cache.read(usecase.saved_pipeline, store, project_id).analysis
 
 
 def _component_values(analysis: PipelineAnalysis | None, name: str) -> dict[str, Any]:
@@ -84,9 +68,11 @@ def _component_values(analysis: PipelineAnalysis | None, name: str) -> dict[str,
 
 
 def _defaults(store: Store, project: Project, saved: PipelineAnalysis | None) -> dict[str, Any]:
-    runs = [run for run in data.runs(store, project.id) if run.dev_error is not None]
-    system = saved.system_error if saved else (runs[-1].dev_error if runs else None)
-    human = saved.system_human_error if saved else data.human_levels(store, project.id).proxy_error
+    if saved:
+        system, human = saved.system_error, saved.system_human_error
+    else:
+        levels = cache.read(usecase.system_levels, store, project.id)
+        system, human = levels.error, levels.human_error
     components = saved.components if saved else ()
     state: dict[str, Any] = {
         COMPONENTS: "\n".join(components), SEEN: components,
@@ -152,7 +138,7 @@ def _attributions(store: Store, project: Project, components: Sequence[str],
                   saved: PipelineAnalysis | None, locked: bool) -> tuple[
                       dict[str, int], int | None, dict[str, str]]:
     """The counts per component, and the review sample with its per-example blame."""
-    samples = _samples(store.path, store.version, project.id)
+    samples = cache.read(usecase.pipeline_samples, store, project.id)
     mode = "counts"
     if samples:
         mode = st.radio("How to attribute the reviewed errors", list(MODES), key=MODE,
@@ -178,7 +164,7 @@ def _attributions(store: Store, project: Project, components: Sequence[str],
         "Review sample", list(by_id), key=SAMPLE, disabled=locked,
         format_func=lambda i: f"{by_id[i].name} ({by_id[i].size} examples, "
                               f"{by_id[i].created_at:%Y-%m-%d})")
-    examples = _sample_examples(store.path, store.version, sample_id)
+    examples = cache.read(error_usecases.sample_examples, store, sample_id)
     context = [c for c in ("source", "text", "url")
                if c in examples.columns and examples[c].notna().any()]
     frame = examples[["example_id", "label", "prediction", *context]].copy()
@@ -317,11 +303,11 @@ def _save(store: Store, project: Project, analysis: PipelineAnalysis,
         return
     # The version the inputs were filled from: kept while the components box lives.
     opened = stale_edits.opened_version(
-        PIPELINE_EDITOR, _saved_version(store.path, store.version, project.id), COMPONENTS)
+        PIPELINE_EDITOR, cache.read(usecase.saved_pipeline, store, project.id).version,
+        COMPONENTS)
 
     def write(expected: int | None) -> None:
-        store.projects.set_setting(project.id, PIPELINE_SETTING, analysis.as_dict(),
-                                   expected=expected)
+        usecase.save_pipeline(store, project.id, analysis, expected=expected)
 
     done = "Pipeline analysis saved for the project."
     inputs = [k for k in st.session_state if str(k).startswith("parts_") and not str(
@@ -343,11 +329,6 @@ def _save(store: Store, project: Project, analysis: PipelineAnalysis,
             st.error(escape(exc))
             return
         st.rerun()
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _saved_version(path: str, version: int, project_id: int) -> int:
-    return open_store(path).projects.setting_entry(project_id, PIPELINE_SETTING)[1]
 
 
 def _describe_analysis(raw: object) -> str:

@@ -3,7 +3,6 @@ the per-task data table and the label-coverage view of an uploaded label matrix.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,7 +31,7 @@ from strategy_core.markdown import escape
 from strategy_core.settings import REPO_ROOT
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
-from ui import charts, guides, widgets
+from ui import cache, charts, guides, widgets
 
 SAMPLE_LABELS = REPO_ROOT / "data" / "samples" / "multitask_labels.csv"
 MAX_UPLOAD_MB = 50
@@ -245,12 +244,6 @@ def multitask_numbers(result: MultitaskVerdict) -> dict[str, Any]:
 
 # --- Label coverage ---------------------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _read(digest: str, payload: bytes) -> pd.DataFrame:
-    del digest  # part of the cache key only
-    return read_label_matrix(payload)
-
-
 def label_coverage_view() -> LabelCoverage | None:
     """Upload a label matrix (examples × tasks); show coverage per task and the matrix."""
     uploaded = st.file_uploader(
@@ -273,7 +266,7 @@ def label_coverage_view() -> LabelCoverage | None:
                               what=escape(uploaded.name))
         return None
     try:
-        matrix = _read(hashlib.sha256(payload).hexdigest(), payload)
+        matrix = cache.computed(read_label_matrix, payload)  # shared: never mutate it
     except InputError as exc:
         widgets.show_problems([exc], what=escape(uploaded.name))
         return None

@@ -1,80 +1,51 @@
-"""Cached reads of the metrics page (keyed on the database path and its data version, so
-any write from any session invalidates them) and the column formats its tables share."""
+"""What the metrics page's parts share: the project's runs as metric values (one object per
+data version for every session, through `ui.cache`), charts over every run drawn from a
+spec built once per data version, the sample files and the column formats of its tables."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
-from strategy_core.metric_log import MetricChange
 from strategy_core.metrics import is_rate_metric
 from strategy_core.settings import REPO_ROOT
-from strategy_core.store import Store, open_store
-from strategy_core.store.metric_log import SavedDefinition
+from strategy_core.store import Store
+from strategy_core.usecases import metrics as usecase
+from strategy_core.usecases.metrics import MetricRuns
+from ui import cache
+from ui.charts import vega_lite_spec
 from ui.widgets import percent, percent_column
 
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _definition(path: str, version: int, project_id: int) -> SavedDefinition | None:
-    return open_store(path).metric_log.definition(project_id)
+__all__ = ["metric_column", "metric_frame", "metric_runs", "percent", "percent_column",
+           "sample_frame", "shared_chart", "spec_or_chart"]
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _changes(path: str, version: int, project_id: int) -> list[MetricChange]:
-    return open_store(path).metric_log.list(project_id)
+def metric_runs(store: Store, project_id: int) -> MetricRuns:
+    """The project's runs, their metric values and metric names: computed once per data
+    version and shared by every session (never mutate them)."""
+    return cache.shared(usecase.metric_runs, store, project_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _prediction_runs(path: str, version: int, project_id: int) -> list[int]:
-    return open_store(path).predictions.runs_with_predictions(project_id)
+def spec_or_chart(chart: alt.TopLevelMixin) -> dict | alt.TopLevelMixin:
+    """The chart's Vega-Lite spec, or the chart itself when its data is too big to inline."""
+    spec = vega_lite_spec(chart)
+    return chart if spec is None else spec
 
 
-@st.cache_data(show_spinner="Computing weighted errors…", max_entries=64)
-def _weighted(path: str, version: int, project_id: int, split: str, weight_by: str | None,
-              weights: tuple[tuple[str, float], ...], default: float) -> list:
-    return open_store(path).predictions.weighted_errors(
-        project_id, split, weight_by=weight_by, weight_map=dict(weights),
-        default_weight=default)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _source_values(path: str, version: int, project_id: int, run_key: int,
-                   split: str) -> dict[str, int]:
-    return open_store(path).predictions.source_counts(project_id, run_key, (split,))[split]
-
-
-def definition(store: Store, project_id: int) -> SavedDefinition | None:
-    """The team's saved definition (None until someone saves one)."""
-    return _definition(store.path, store.version, project_id)
-
-
-def changes(store: Store, project_id: int) -> list[MetricChange]:
-    """The metric / dev-set change log, newest first."""
-    return _changes(store.path, store.version, project_id)
-
-
-def has_predictions_store(store: Store) -> bool:
-    return hasattr(store, "predictions")
-
-
-def prediction_runs(store: Store, project_id: int) -> list[int]:
-    """Keys of the runs with uploaded per-example predictions."""
-    if not has_predictions_store(store):
-        return []
-    return _prediction_runs(store.path, store.version, project_id)
-
-
-def weighted_errors(store: Store, project_id: int, split: str, weight_by: str | None,
-                    weights: dict[str, float], default: float) -> list:
-    return _weighted(store.path, store.version, project_id, split, weight_by,
-                     tuple(weights.items()), float(default))
-
-
-def source_values(store: Store, project_id: int, run_key: int, split: str) -> dict[str, int]:
-    """Examples per `source` value of one run's predictions on `split`."""
-    return _source_values(store.path, store.version, project_id, run_key, split)
+def shared_chart(spec_of: Callable[..., Any], store: Store, *args: Any,
+                 key: str | None = None) -> None:
+    """Draw a chart over the project's data, full width. `spec_of(store, *args)` reads
+    through the use cases and returns `spec_or_chart(...)`; it runs once per data version
+    and arguments (a chart of thousands of runs takes 100 ms and more to build)."""
+    spec = cache.shared(spec_of, store, *args)
+    if isinstance(spec, dict):
+        st.vega_lite_chart(spec, width="stretch", key=key)
+    else:
+        st.altair_chart(spec, width="stretch", key=key)
 
 
 def metric_column(metric: str, label: str | None = None) -> object:
@@ -90,8 +61,12 @@ def metric_frame(frame: pd.DataFrame, metrics: Sequence[str]) -> tuple[pd.DataFr
     return percent(frame, rates), {m: metric_column(m) for m in metrics}
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def sample_frame(name: str) -> pd.DataFrame | None:
-    """A sample file from data/samples as a table (None when it is not there)."""
+def _read_sample(name: str) -> pd.DataFrame | None:
     path = REPO_ROOT / "data" / "samples" / name
     return pd.read_csv(path, dtype=str) if path.is_file() else None
+
+
+def sample_frame(name: str) -> pd.DataFrame | None:
+    """A sample file from data/samples as a table (None when it is not there); shared, so
+    never mutate it."""
+    return cache.computed(_read_sample, name)

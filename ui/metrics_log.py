@@ -13,6 +13,7 @@ from strategy_core.markdown import escape
 from strategy_core.metric_log import CHANGE_KINDS, MetricChange
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
+from strategy_core.usecases import metrics as usecase
 from ui import widgets
 from ui.session import flash
 
@@ -41,7 +42,7 @@ def add_form(store: Store, project: Project) -> None:
     if not submitted:
         return
     try:
-        store.metric_log.add(project.id, kind, what, reason, author, when)
+        usecase.add_change(store, project.id, kind, what, reason, author, when)
     except StrategyError as exc:
         st.error(escape(exc))
         return
@@ -79,7 +80,7 @@ def show_log(store: Store, project: Project, changes: list[MetricChange]) -> Non
                                                     f"{by_id[i].label[:80]}")
         if st.button("Remove entry", key=f"{K}_remove"):
             try:
-                store.metric_log.delete(project.id, chosen)
+                usecase.delete_change(store, project.id, chosen)
             except StrategyError as exc:
                 st.error(escape(exc))
                 return

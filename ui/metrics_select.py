@@ -27,9 +27,9 @@ from strategy_core.runs import Run
 from strategy_core.store import Store
 from strategy_core.store.metric_log import SavedDefinition
 from strategy_core.store.projects import Project
-from ui import charts
+from strategy_core.usecases import metrics as usecase
+from ui import cache
 from ui import metrics as data
-from ui.data import memo
 from ui.session import flash
 
 OPS = ["<=", ">="]
@@ -149,11 +149,11 @@ def definition_status(store: Store, project: Project, definition: SelectionDefin
                 icon=":material/edit:")
 
 
-def show_selection(selection: Selection, runs: Sequence[RunMetrics],
-                   cache_key: tuple | None = None) -> None:
-    """The verdict, then the feasible runs ranked, the infeasible and the missing ones.
-    With `cache_key` (data version and definition, which determine both arguments) the
-    tables are built once, not on every rerun."""
+def show_selection(store: Store, project: Project, definition: SelectionDefinition,
+                   selection: Selection) -> None:
+    """The verdict, then the feasible runs ranked, the infeasible and the missing ones
+    (`selection` is the project's selection under `definition`: the tables are built once
+    per data version and definition, not on every rerun)."""
     if selection.winner is not None:
         st.success(escape(selection.reasons[0]), icon=":material/emoji_events:")
     else:
@@ -164,10 +164,8 @@ def show_selection(selection: Selection, runs: Sequence[RunMetrics],
     # Metric names come from uploads: columns get fixed names, the metric is the label.
     columns = {f"m{i}": metric for i, metric in enumerate(shown)}
     config = {key: data.metric_column(metric) for key, metric in columns.items()}
-    feasible, infeasible, missing = (
-        _selection_frames(selection, runs, columns) if cache_key is None else
-        memo((*cache_key, "selection_frames"),
-             lambda: _selection_frames(selection, runs, columns)))
+    feasible, infeasible, missing = cache.shared(_selection_tables, store, project.id,
+                                                 definition, columns)
     a, b, c = st.columns(3)
     a.metric("Feasible runs", len(selection.feasible))
     b.metric("Infeasible runs", len(selection.infeasible))
@@ -194,6 +192,13 @@ def show_selection(selection: Selection, runs: Sequence[RunMetrics],
             "missing": st.column_config.TextColumn("Not recorded")})
 
 
+def _selection_tables(store: Store, project_id: int, definition: SelectionDefinition,
+                      columns: dict[str, str]) -> tuple[pd.DataFrame | None, ...]:
+    """`_selection_frames` of the project's selection under `definition`."""
+    selection = cache.shared(usecase.select, store, project_id, definition).selection
+    return _selection_frames(selection, data.metric_runs(store, project_id).values, columns)
+
+
 def _selection_frames(selection: Selection, runs: Sequence[RunMetrics],
                       columns: dict[str, str]) -> tuple[pd.DataFrame | None, ...]:
     """The feasible (ranked), infeasible and missing runs as the tables show them (None
@@ -218,10 +223,10 @@ def _selection_frames(selection: Selection, runs: Sequence[RunMetrics],
     return feasible, infeasible, missing
 
 
-def show_chart(selection: Selection, runs: Sequence[RunMetrics], metrics: list[str],
-               cache_key: tuple | None = None) -> None:
-    """The optimizing metric against one other metric, thresholds and feasible region.
-    `cache_key` (data version and definition) determines `selection` and `runs`."""
+def show_chart(store: Store, project: Project, definition: SelectionDefinition,
+               selection: Selection, runs: Sequence[RunMetrics], metrics: list[str]) -> None:
+    """The optimizing metric against one other metric, thresholds and feasible region
+    (`selection` and `runs` as for `show_selection`)."""
     objective = selection.objective.metric
     others = [m for m in metrics if m != objective]
     if not others:
@@ -233,8 +238,7 @@ def show_chart(selection: Selection, runs: Sequence[RunMetrics], metrics: list[s
                            help="Threshold as a red dashed line; the shaded area meets every "
                                 "threshold on these two axes; the dotted line is the Pareto "
                                 "front.")
-    charts.show(selection_chart, selection, runs, against,
-                cache_key=None if cache_key is None else (*cache_key, against))
+    data.shared_chart(_selection_spec, store, project.id, definition, against)
     unplaced = [run.name for run in runs
                 if run.values.get(against) is None or run.values.get(objective) is None]
     if unplaced:
@@ -243,15 +247,27 @@ def show_chart(selection: Selection, runs: Sequence[RunMetrics], metrics: list[s
                    f"{escape(', '.join(unplaced[:10]))}{' …' if len(unplaced) > 10 else ''}")
 
 
-def show_trend(runs: list[Run], metric: str, marks: list, winner: str | None,
-               cache_key: tuple | None = None) -> None:
-    """`metric` over the runs; `cache_key` (data version) determines `runs` and `marks`."""
+def _selection_spec(store: Store, project_id: int, definition: SelectionDefinition,
+                    against: str) -> object:
+    selection = cache.shared(usecase.select, store, project_id, definition).selection
+    values = data.metric_runs(store, project_id).values
+    return data.spec_or_chart(selection_chart(selection, values, against))
+
+
+def show_trend(store: Store, project: Project, runs: Sequence[Run], metric: str,
+               marks: list, winner: str | None) -> None:
+    """`metric` over the project's runs (`runs`), with the change log's `marks`."""
     st.markdown(f"**{escape(metric)} over the runs**, with the metric and dev-set changes "
                 "from the change log as dashed lines")
-    charts.show(trend_chart, runs, metric, marks, winner,
-                cache_key=None if cache_key is None else (*cache_key, metric, winner))
+    data.shared_chart(_trend_spec, store, project.id, metric, tuple(marks), winner)
     if marks and any(run.created is None for run in runs):
         st.caption("Some runs have no created time, so the change marks cannot be placed.")
+
+
+def _trend_spec(store: Store, project_id: int, metric: str, marks: tuple, winner: str | None
+                ) -> object:
+    runs = data.metric_runs(store, project_id).runs
+    return data.spec_or_chart(trend_chart(runs, metric, marks, winner))
 
 
 def save_form(store: Store, project: Project, definition: SelectionDefinition,
@@ -276,8 +292,8 @@ def save_form(store: Store, project: Project, definition: SelectionDefinition,
     started = json.loads(st.session_state.get(f"{K}_started") or "null")
     try:
         expected = SelectionDefinition.from_setting(started) if started else None
-        store.metric_log.save_definition(project.id, definition, expected=expected,
-                                         reason=reason, author=author)
+        usecase.save_definition(store, project.id, definition, expected=expected,
+                                reason=reason, author=author)
     except StrategyError as exc:
         st.error(escape(exc))
         return

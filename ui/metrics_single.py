@@ -4,8 +4,6 @@ from a small table typed in."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandas as pd
 import streamlit as st
 
@@ -13,18 +11,19 @@ from strategy_core.errors import InputError
 from strategy_core.markdown import escape
 from strategy_core.metrics import (
     ClassifierComparison,
-    RunMetrics,
     SliceComparison,
+    SliceFamily,
     compare_classifiers,
-    compare_run_f1,
     compare_slice_averages,
     is_rate_metric,
     precision_recall_pairs,
     slice_families,
-    slice_rows_from_runs,
 )
+from strategy_core.store import Store
+from strategy_core.store.projects import Project
+from strategy_core.usecases import metrics as usecase
+from ui import cache
 from ui import metrics as data
-from ui.data import memo
 
 SOURCES = {"runs": "From the runs' metrics", "table": "Enter a table"}
 # SPEC 4.3's example, so the table opens on something worth reading.
@@ -47,11 +46,11 @@ def _source(key: str, available: bool) -> str:
                     horizontal=True, label_visibility="collapsed")
 
 
-def f1_section(runs: Sequence[RunMetrics], metric_names: list[str],
-               cache_key: tuple | None = None) -> ClassifierComparison | None:
-    """F1 side by side, winner marked. Returns the comparison shown (None if none).
-    With `cache_key` (the data version, which determines `runs`) the runs' comparison and
-    its table are computed once, not on every rerun."""
+def f1_section(store: Store, project: Project, metric_names: list[str]
+               ) -> ClassifierComparison | None:
+    """F1 side by side, winner marked. Returns the comparison shown (None if none). The
+    runs' comparison and its table are computed once per data version, not on every
+    rerun."""
     st.subheader("F1 from precision and recall")
     st.caption("F1 = 2PR / (P + R) turns two numbers into one, so classifiers can be ranked.")
     pairs = precision_recall_pairs(metric_names)
@@ -63,13 +62,7 @@ def f1_section(runs: Sequence[RunMetrics], metric_names: list[str],
         if len(pairs) > 1:
             pair = st.selectbox("Metrics", pairs, key="metrics_f1_pair",
                                 format_func=lambda p: f"{p[0]} and {p[1]}")
-
-        def compare() -> tuple[ClassifierComparison, pd.DataFrame | None]:
-            result = compare_run_f1(runs, *pair)
-            return result, _f1_frame(result) if result.winner is not None else None
-
-        comparison, frame = compare() if cache_key is None else memo((*cache_key, "f1", pair),
-                                                                      compare)
+        comparison, frame = cache.shared(_run_f1_table, store, project.id, tuple(pair))
     else:
         edited = st.data_editor(
             pd.DataFrame(F1_EXAMPLE), key="metrics_f1_table", num_rows="dynamic",
@@ -104,6 +97,13 @@ def f1_section(runs: Sequence[RunMetrics], metric_names: list[str],
     return comparison
 
 
+def _run_f1_table(store: Store, project_id: int, pair: tuple[str, str]
+                  ) -> tuple[ClassifierComparison, pd.DataFrame | None]:
+    """The runs' F1 comparison and its table (None when no run has both metrics)."""
+    result = usecase.run_f1(store, project_id, *pair)
+    return result, _f1_frame(result) if result.winner is not None else None
+
+
 def _f1_frame(comparison: ClassifierComparison) -> pd.DataFrame:
     """The comparison as the table shows it: best F1 first, rates as percentages."""
     frame = pd.DataFrame([{"winner": "★" if c.name == comparison.winner else "",
@@ -127,10 +127,10 @@ def _f1_rows(edited: pd.DataFrame) -> list[tuple[str, float, float]]:
     return rows
 
 
-def slices_section(runs: Sequence[RunMetrics], extra_metrics: list[str],
-                   cache_key: tuple | None = None) -> SliceComparison | None:
-    """The average over slices as the single number, the per-slice table beside it. With
-    `cache_key` (the data version) the runs' comparison and table are computed once."""
+def slices_section(store: Store, project: Project, extra_metrics: list[str]
+                   ) -> SliceComparison | None:
+    """The average over slices as the single number, the per-slice table beside it. The
+    runs' comparison and table are computed once per data version."""
     st.subheader("Average over slices")
     st.caption("One number per model: the mean over slices (regions, devices…), every slice "
                "counting equally; the per-slice table shows where a model is weak.")
@@ -146,19 +146,10 @@ def slices_section(runs: Sequence[RunMetrics], extra_metrics: list[str],
         if len(families) > 1:
             family = st.selectbox("Metrics", families, key="metrics_slices_family",
                                   format_func=lambda f: f"{f.pattern} ({len(f.slices)} slices)")
-        higher = family.higher_is_better
         percent = all(is_rate_metric(metric) for _, metric in family.slices)
-
-        def compare() -> tuple[SliceComparison, tuple[pd.DataFrame, dict[str, str]] | None]:
-            result = compare_slice_averages(slice_rows_from_runs(runs, family),
-                                            higher_is_better=higher, rates=percent)
-            table = _slices_frame(result, higher, percent) if result.winner is not None \
-                else None
-            return result, table
-
         try:
-            comparison, shown = compare() if cache_key is None else memo(
-                (*cache_key, "slices", repr(family)), compare)
+            comparison, shown = cache.shared(_run_slices_table, store, project.id, family,
+                                             percent)
         except InputError as exc:
             st.error(escape(exc))
             return None
@@ -199,6 +190,15 @@ def slices_section(runs: Sequence[RunMetrics], extra_metrics: list[str],
         st.caption("Not ranked (a slice is missing): " + escape(
             ", ".join(name for name, _ in comparison.incomplete)))
     return comparison
+
+
+def _run_slices_table(store: Store, project_id: int, family: SliceFamily, percent: bool
+                      ) -> tuple[SliceComparison, tuple[pd.DataFrame, dict[str, str]] | None]:
+    """The runs' slice averages over `family` and their table (None without a winner)."""
+    result = usecase.run_slices(store, project_id, family, rates=percent)
+    table = _slices_frame(result, family.higher_is_better, percent) \
+        if result.winner is not None else None
+    return result, table
 
 
 def _slices_frame(comparison: SliceComparison, higher: bool, percent: bool

@@ -9,16 +9,11 @@ import streamlit as st
 from strategy_core.charts.metrics import weighted_chart
 from strategy_core.errors import StrategyError
 from strategy_core.markdown import escape
-from strategy_core.metrics import (
-    WEIGHT_ATTRIBUTES,
-    WeightedComparison,
-    compare_weighted,
-    describe_weighting,
-    parse_weight_map,
-)
+from strategy_core.metrics import WEIGHT_ATTRIBUTES, WeightedComparison, parse_weight_map
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
-from ui import charts, widgets
+from strategy_core.usecases import metrics as usecase
+from ui import cache, charts, widgets
 from ui import metrics as data
 
 SPLITS = {"dev": "Dev", "test": "Test", "train_dev": "Training-dev"}
@@ -30,7 +25,7 @@ def weighted_section(store: Store, project: Project) -> WeightedComparison | Non
     st.subheader("Weighted error")
     st.caption("Error = Σ w·[wrong] / Σ w: a mistake on an example that must never pass "
                "(weight 10) counts ten times as much as an ordinary one (weight 1).")
-    run_keys = data.prediction_runs(store, project.id)
+    run_keys = cache.read(usecase.prediction_runs, store, project.id)
     if not run_keys:
         st.info("No per-example predictions yet. Upload one CSV per run on the **Error "
                 "analysis** page (columns example_id, split, label, prediction, and "
@@ -56,7 +51,7 @@ def weighted_section(store: Store, project: Project) -> WeightedComparison | Non
         default = c.number_input("Other values", min_value=0.0, value=1.0, step=1.0,
                                  key="metrics_weighted_default")
         if weight_by == "source":
-            seen = data.source_values(store, project.id, run_keys[-1], split)
+            seen = cache.read(usecase.source_values, store, project.id, run_keys[-1], split)
             if seen:
                 st.caption("Sources in the newest run's predictions: " + escape(
                     ", ".join(f"{value} ({n:,})" for value, n in seen.items())))
@@ -66,14 +61,15 @@ def weighted_section(store: Store, project: Project) -> WeightedComparison | Non
             st.error(escape(exc))
             return None
     try:
-        rows = data.weighted_errors(store, project.id, split, weight_by, weights, default)
+        with st.spinner("Computing weighted errors…"):
+            comparison = cache.read(usecase.weighted_comparison, store, project.id, split,
+                                    weight_by, tuple(weights.items()), float(default))
     except StrategyError as exc:
         st.error(escape(exc))
         return None
-    if not rows:
+    if comparison is None:
         st.info(f"No predictions on the {SPLITS[split].lower()} split.")
         return None
-    comparison = compare_weighted(rows, describe_weighting(weight_by, weights, default))
     if comparison.best_weighted is not None:
         st.success(escape(comparison.reasons[0]), icon=":material/balance:")
     for reason in comparison.reasons[1:]:

@@ -13,7 +13,9 @@ import streamlit as st
 from strategy_core.errors import StrategyError
 from strategy_core.markdown import escape
 from strategy_core.store import Store
-from strategy_core.store.projects import Project, is_valid_slug
+from strategy_core.store.projects import Project
+from strategy_core.usecases import projects as project_cases
+from strategy_core.usecases.projects import is_valid_slug
 from ui import stale_edits
 from ui.session import PROJECT_KEY, flash
 
@@ -80,7 +82,7 @@ def _create_form(store: Store) -> None:
                              placeholder="e.g. Cat classifier")
         if st.form_submit_button("Create project"):
             try:
-                project = store.projects.create(name)
+                project = project_cases.create_project(store, name)
             except StrategyError as exc:
                 st.error(escape(exc))
                 return
@@ -99,7 +101,8 @@ def _manage(store: Store, project: Project) -> None:
                                      max_chars=80)
             if st.form_submit_button("Rename"):
                 try:
-                    store.projects.rename(project.id, new_name, expected=opened)
+                    project_cases.rename_project(store, project.id, new_name,
+                                                 expected=opened)
                 except StrategyError as exc:  # a rename someone else's overtook included
                     st.error(escape(exc))
                 else:
@@ -117,7 +120,7 @@ def _manage(store: Store, project: Project) -> None:
             if yes.button("Yes, delete", key="project_delete_confirm", type="primary"):
                 st.session_state.pop("project_delete_pending", None)
                 try:
-                    store.projects.delete(project.id)
+                    project_cases.delete_project(store, project.id)
                 except StrategyError as exc:  # e.g. someone else deleted it meanwhile
                     st.session_state.pop(PROJECT_KEY, None)
                     st.query_params.pop("project", None)

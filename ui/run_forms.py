@@ -3,8 +3,6 @@ and the import history with undo."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 import streamlit as st
 
@@ -13,17 +11,13 @@ from strategy_core.markdown import escape
 from strategy_core.run_csv import (
     FORMAT_LABELS,
     FORMATS,
+    MAX_FILE_MB,
     ROLES,
     SCALES,
     VALUE_KINDS,
-    RawTable,
-    build_runs,
-    detect_format,
     mapping_from_rows,
     mapping_rows,
     parse_created,
-    propose_mapping,
-    read_table,
 )
 from strategy_core.runs import (
     ERROR_FIELDS,
@@ -36,12 +30,13 @@ from strategy_core.runs import (
 from strategy_core.settings import REPO_ROOT
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
-from ui import data, widgets
+from strategy_core.usecases import runs as run_cases
+from strategy_core.usecases.runs import ImportPlan
+from ui import cache, widgets
 from ui.session import flash
 
 ROLE_LABELS = {**FIELD_LABELS, "metric": "Extra metric", "param": "Param (text)",
                "ignore": "Ignore"}
-MAX_UPLOAD_MB = 50
 SAMPLE_FILES = {
     "runs_generic.csv": "Generic CSV",
     "mlflow_ui_runs.csv": "MLflow UI download",
@@ -49,10 +44,10 @@ SAMPLE_FILES = {
 }
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _read(digest: str, payload: bytes) -> RawTable:
-    del digest  # part of the cache key only
-    return read_table(payload)
+def _proposal(payload: bytes, fmt: str) -> ImportPlan:
+    """The uploaded file read and mapped automatically in format `fmt` ("auto": the
+    detected one): the mapping the editor starts with and the runs it builds."""
+    return run_cases.plan_import(run_cases.read_run_file(payload), fmt)
 
 
 def sample_downloads() -> None:
@@ -70,31 +65,31 @@ def import_csv(store: Store, project: Project) -> None:
     counter = st.session_state.setdefault("runs_upload_counter", 0)
     uploaded = st.file_uploader(
         "Run CSV", type=["csv", "txt"], key=f"runs_upload_{counter}",
-        max_upload_size=MAX_UPLOAD_MB,
+        max_upload_size=MAX_FILE_MB,
         help="Generic (one row per run), MLflow search_runs() CSV, MLflow UI download, or a "
-             "W&B runs-table export. UTF-8 text, up to 50 MB.")
+             f"W&B runs-table export. UTF-8 text, up to {MAX_FILE_MB} MB.")
     if uploaded is None:
         st.caption("Formats: " + "; ".join(FORMAT_LABELS.values()) + ". The columns are "
                    "mapped automatically and you confirm the mapping before anything is saved.")
         return
     payload = uploaded.getvalue()
-    if len(payload) > MAX_UPLOAD_MB * 1024 * 1024:
-        widgets.show_problems([InputError("the file is larger than the 50 MB limit")])
-        return
-    try:
-        table = _read(hashlib.sha256(payload).hexdigest(), payload)
-    except InputError as exc:
+    try:  # read and mapped once per file and format, not on every rerun
+        detected_plan = cache.upload(_proposal, payload, "auto")
+    except InputError as exc:  # too big, not UTF-8 text, not a table
         widgets.show_problems([exc], what=f"{escape(uploaded.name)}")
         return
 
-    detected = detect_format(table.headers)
+    detected = detected_plan.detected
     fmt = st.selectbox(
         "Format", FORMATS, index=FORMATS.index(detected), key=f"runs_format_{counter}",
         format_func=lambda f: FORMAT_LABELS[f] + (" (detected)" if f == detected else ""))
     st.markdown("**Column mapping.** Check what each column means; change any role, value "
                 "kind (error or accuracy) or scale (fraction or percent) that is wrong.")
+    proposal = detected_plan if fmt == detected_plan.fmt else \
+        cache.upload(_proposal, payload, fmt)
+    table = proposal.table
     edited = st.data_editor(
-        pd.DataFrame(mapping_rows(table, propose_mapping(table, fmt))),
+        pd.DataFrame(mapping_rows(table, proposal.mapping)),
         key=f"runs_mapping_{counter}_{fmt}", hide_index=True, disabled=["column", "examples"],
         column_config={
             "column": st.column_config.TextColumn("Column"),
@@ -105,7 +100,10 @@ def import_csv(store: Store, project: Project) -> None:
             "values": st.column_config.SelectboxColumn("Values", options=list(VALUE_KINDS)),
             "scale": st.column_config.SelectboxColumn("Scale", options=list(SCALES)),
         })
-    built = build_runs(table, mapping_from_rows(table, edited.to_dict("records")))
+    mapping = tuple(mapping_from_rows(table, edited.to_dict("records")))
+    plan = proposal if mapping == proposal.mapping else \
+        run_cases.plan_import(table, fmt, mapping)
+    built = plan.built
     if not built.ok:
         widgets.show_problems(built.problems, what=f"{escape(uploaded.name)}")
         return
@@ -117,8 +115,7 @@ def import_csv(store: Store, project: Project) -> None:
                  column_config=widgets.run_columns(), key=f"runs_preview_{counter}")
     if st.button(f"Import {len(built.runs)} runs", type="primary", key="runs_import"):
         try:
-            result = store.runs.import_runs(project.id, built.runs, source=uploaded.name,
-                                            fmt=fmt)
+            result = run_cases.import_plan(store, project.id, plan, source=uploaded.name)
         except StrategyError as exc:
             st.error(f"Nothing was imported: {escape(exc)}")
             return
@@ -199,16 +196,15 @@ def edit_run(store: Store, project: Project, runs: list[Run]) -> None:
     try:
         changes = {f: _parse_field(f, value) for f, value in entered.items()
                    if key is None or value != start[f]}
-        if key is None:
-            if not changes.get("name"):
-                raise InputError("a run needs a name")
-            result = store.runs.save_run(project.id, Run(**changes))  # type: ignore[arg-type]
+        if key is None:  # a run without a name is refused by the use case
+            result = run_cases.add_run(store, project.id,
+                                       Run(**changes))  # type: ignore[arg-type]
         elif not changes:
             st.info("Nothing changed.")
             return
         else:
-            result = store.runs.edit_run(project.id, key, changes,
-                                         expected_version=opened["version"])
+            result = run_cases.edit_run(store, project.id, key, changes,
+                                        expected_version=opened["version"])
     except ConflictError as exc:
         st.session_state[EDIT_CONFLICT_KEY] = {
             "key": key, "changes": changes, "message": str(exc),
@@ -239,8 +235,8 @@ def _show_edit_conflict(store: Store, project: Project, key: int | None) -> bool
     if reapply.button("Reapply my change", key="runs_edit_reapply", type="primary"):
         st.session_state.pop(EDIT_CONFLICT_KEY)
         try:
-            store.runs.edit_run(project.id, key, conflict["changes"],
-                                expected_version=conflict["theirs"])
+            run_cases.edit_run(store, project.id, key, conflict["changes"],
+                               expected_version=conflict["theirs"])
         except ConflictError as exc:
             conflict.update(message=str(exc), theirs=getattr(exc.current, "version", None))
             st.session_state[EDIT_CONFLICT_KEY] = conflict
@@ -265,7 +261,7 @@ def delete_runs(store: Store, project: Project, runs: list[Run]) -> None:
                               format_func=lambda k: by_key[k].name)
         if keys and st.button(f"Delete {len(keys)} run(s)", key="runs_delete"):
             try:
-                store.runs.delete_runs(project.id, keys)
+                run_cases.delete_runs(store, project.id, keys)
             except StrategyError as exc:  # e.g. someone else deleted one of them meanwhile
                 st.error(f"Nothing was deleted: {escape(exc)}. Someone else may have changed "
                          "these runs; the list shows the current ones.")
@@ -276,7 +272,7 @@ def delete_runs(store: Store, project: Project, runs: list[Run]) -> None:
 
 def history(store: Store, project: Project) -> None:
     """Every import, manual edit and delete, newest first, each with undo."""
-    records = data.history(store, project.id)
+    records = cache.read(run_cases.history, store, project.id)
     if not records:
         st.info("No imports yet.")
         return
@@ -300,7 +296,7 @@ def history(store: Store, project: Project) -> None:
                             type="primary"):
                 st.session_state.pop("runs_undo_pending", None)
                 try:
-                    store.runs.undo_import(project.id, record.id)
+                    run_cases.undo_import(store, project.id, record.id)
                 except StrategyError as exc:  # e.g. someone else undid it meanwhile
                     left.error(f"Nothing was undone: {escape(exc)} (someone else may have "
                                "undone it already).")

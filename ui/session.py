@@ -11,8 +11,8 @@ import streamlit as st
 from strategy_core.access import configured_passcode, editor_emails, is_allowed_editor
 from strategy_core.settings import resolve_db_path, seed_demo_enabled
 from strategy_core.store import Store, open_store
-from strategy_core.store.backup_schedule import schedule_from_settings, start_scheduled_backups
 from strategy_core.store.projects import Project
+from strategy_core.usecases.backup import start_scheduled_backups
 from strategy_core.usecases.demo import seed_demo
 from ui.navigation import PAGES
 
@@ -81,9 +81,7 @@ def store() -> Store:
     if not getattr(base.database, "demo_checked", False):
         if seed_demo_enabled():
             seed_demo(base)
-        schedule = schedule_from_settings()
-        if schedule is not None:
-            start_scheduled_backups(base, schedule)
+        start_scheduled_backups(base)
         base.database.demo_checked = True  # type: ignore[attr-defined]
     return base if can_edit() else base.as_viewer()
 

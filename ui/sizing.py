@@ -1,8 +1,8 @@
 """The sizing page's calculators: can the dev set tell two runs apart, interval width,
 size to detect a difference, eyeball set and split ratios (SPEC 4.6).
 
-Reads that touch per-example predictions are cached on (db path, data version) like
-`ui.data`; the predictions store comes from the error-analysis feature and may be absent.
+The project's runs ranked by dev error and the reads of per-example predictions go through
+`ui.cache` (keyed on the data version, so any save shows on everyone's next rerun).
 """
 
 from __future__ import annotations
@@ -28,69 +28,41 @@ from strategy_core.sizing import (
     eyeball_advice,
     eyeball_size,
     half_width_profile,
-    runs_by_dev_error,
     smallest_detectable_difference,
     split_sizes,
 )
-from strategy_core.store import Store, open_store
+from strategy_core.store import Store
 from strategy_core.store.projects import Project
-from ui import charts, widgets
-from ui.data import memo
+from strategy_core.usecases import sizing as usecase
+from ui import cache, charts, widgets
 
 T = TypeVar("T")
 SAMPLE_RUNS = REPO_ROOT / "data" / "samples" / "runs_generic.csv"
 CONFIDENCES = (0.90, 0.95, 0.99)
 
 
-# --- cached reads of per-example predictions ------------------------------------------------
-
-
-def _predictions(path: str) -> Any | None:
-    return getattr(open_store(path), "predictions", None)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _runs_with_predictions(path: str, version: int, project_id: int) -> list[int]:
-    repo = _predictions(path)
-    return [] if repo is None else list(repo.runs_with_predictions(project_id))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _disagreement(path: str, version: int, project_id: int, key_a: int, key_b: int) -> Any:
-    repo = _predictions(path)
-    return None if repo is None else repo.disagreement(project_id, key_a, key_b, "dev")
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _source_counts(path: str, version: int, project_id: int, run_key: int
-                   ) -> dict[str, dict[str, int]]:
-    repo = _predictions(path)
-    return {} if repo is None else repo.source_counts(project_id, run_key)
+# --- reads ------------------------------------------------------------------------------------
 
 
 def runs_with_predictions(store: Store, project_id: int) -> list[int]:
     """Keys of the runs that have per-example predictions uploaded."""
-    return _runs_with_predictions(store.path, store.version, project_id)
+    return cache.read(usecase.runs_with_predictions, store, project_id)
 
 
 def disagreement(store: Store, project_id: int, run_a: Run, run_b: Run) -> Any | None:
     """Both runs' predictions on common dev examples, or None when either has none."""
-    uploaded = set(runs_with_predictions(store, project_id))
-    if run_a.key not in uploaded or run_b.key not in uploaded:
-        return None
-    counts = _disagreement(store.path, store.version, project_id, run_a.key, run_b.key)
-    return counts if counts is not None and counts.n_common > 0 else None
+    return cache.read(usecase.prediction_disagreement, store, project_id, run_a, run_b)
 
 
 def source_counts(store: Store, project_id: int, run_key: int) -> dict[str, dict[str, int]]:
     """Per split, per source: how many examples a run's predictions hold."""
-    return _source_counts(store.path, store.version, project_id, run_key)
+    return cache.read(usecase.source_counts, store, project_id, run_key)
 
 
-def ranked_runs(store: Store, project: Project, runs: list[Run]) -> list[Run]:
-    """`runs_by_dev_error` of the project's runs, once per data version."""
-    return memo((store.path, store.version, project.id, "runs_by_dev_error"),
-                lambda: runs_by_dev_error(runs))
+def ranked_runs(store: Store, project: Project) -> list[Run]:
+    """The project's runs with a dev error, best first: once per data version, shared by
+    every session (never mutate it)."""
+    return cache.shared(usecase.ranked_runs, store, project.id)
 
 
 # --- small helpers for the calculators --------------------------------------------------------
@@ -129,9 +101,9 @@ def source_caption(defaults: CalculatorDefaults) -> str:
 # --- can the dev set tell the two best runs apart? ------------------------------------------
 
 
-def separation(store: Store, project: Project, runs: list[Run]) -> None:
+def separation(store: Store, project: Project) -> None:
     """The opening question: is the dev set big enough to tell the two best runs apart?"""
-    ranked = ranked_runs(store, project, runs)
+    ranked = ranked_runs(store, project)
     if len(ranked) < 2:
         st.info("This needs two runs with a dev error and the dev set size. Upload a CSV of "
                 "runs exported from MLflow, W&B or a notebook (or add runs by hand) on the "
@@ -232,10 +204,9 @@ def interval(defaults: CalculatorDefaults) -> None:
                "marked point is the project's current dev set size.")
 
 
-def detect(store: Store, project: Project, runs: list[Run], defaults: CalculatorDefaults
-           ) -> None:
+def detect(store: Store, project: Project, defaults: CalculatorDefaults) -> None:
     """Examples needed to detect a difference Δ: paired (McNemar) or unpaired."""
-    ranked = ranked_runs(store, project, runs)
+    ranked = ranked_runs(store, project)
     delta_default, psi_default = 0.005, None
     if len(ranked) >= 2 and ranked[1].dev_error - ranked[0].dev_error > 0:  # type: ignore[operator]
         delta_default = round(ranked[1].dev_error - ranked[0].dev_error, 6)  # type: ignore[operator]

@@ -16,9 +16,7 @@ from strategy_core.markdown import escape
 from strategy_core.rates import format_pct
 from strategy_core.runs import Run
 from strategy_core.sizing import (
-    EXAMPLE_PLAN,
     FORMULAS,
-    PLAN_SETTING,
     PlanInputs,
     SplitPlan,
     compare_distributions,
@@ -26,36 +24,30 @@ from strategy_core.sizing import (
     plan_split,
     source_counts_from_rows,
 )
-from strategy_core.store import Store, open_store
+from strategy_core.store import Store
 from strategy_core.store.projects import Project
-from ui import charts, stale_edits, widgets
+from strategy_core.usecases import sizing as usecase
+from ui import cache, charts, stale_edits, widgets
 from ui.session import flash
 from ui.sizing import attempt, bullets, runs_with_predictions, source_counts
 
 FROM_PREDICTIONS = "From uploaded predictions"
 PLAN_EDITOR = "sizing_plan_editor"
 ENTERED = "Enter counts"
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _saved_setting(path: str, version: int, project_id: int) -> tuple[object, int]:
-    return open_store(path).projects.setting_entry(project_id, PLAN_SETTING)
+WHERE = {
+    "none": "Nothing saved for this project yet: prefilled with 200,000 web images and 10,000 "
+            "phone (mobile) images, target mobile. Edit the table to your own sources.",
+    "saved": "The plan saved for this project; the whole team sees it.",
+    "unreadable": "The saved plan could not be read, so the example is shown; save again to "
+                  "replace it.",
+}
 
 
 def saved_plan(store: Store, project_id: int) -> tuple[PlanInputs, str, int]:
     """The team's saved planner inputs, else the SPEC example; a line saying which; and the
     setting's edit version (0 while nothing is saved)."""
-    raw, version = _saved_setting(store.path, store.version, project_id)
-    if raw is None:
-        return EXAMPLE_PLAN, ("Nothing saved for this project yet: prefilled with 200,000 web "
-                              "images and 10,000 phone (mobile) images, target mobile. Edit "
-                              "the table to your own sources."), version
-    try:
-        return (plan_inputs(raw), "The plan saved for this project; the whole team sees it.",
-                version)
-    except InputError:
-        return EXAMPLE_PLAN, ("The saved plan could not be read, so the example is shown; "
-                              "save again to replace it."), version
+    plan = cache.read(usecase.saved_plan, store, project_id)
+    return plan.inputs, WHERE[plan.state], plan.version
 
 
 def _describe_plan(raw: object) -> str:
@@ -170,8 +162,7 @@ def _save_controls(store: Store, project: Project, plan: SplitPlan, inputs: Plan
     if not store.can_write:
         return
     def write(expected: int | None) -> None:
-        store.projects.set_setting(project.id, PLAN_SETTING, inputs.as_setting(),
-                                   expected=expected)
+        usecase.save_plan(store, project.id, inputs, expected=expected)
 
     done = "Split plan saved: everyone on this project now sees it."
     # (Its widgets' keys carry the opened plan's fingerprint: loading theirs renews them.)
@@ -179,7 +170,7 @@ def _save_controls(store: Store, project: Project, plan: SplitPlan, inputs: Plan
                                  theirs=lambda current: _describe_plan(current[0]),
                                  version_of=stale_edits.setting_version):
         pass
-    elif inputs != saved or _saved_setting(store.path, store.version, project.id)[0] is None:
+    elif inputs != saved or cache.read(usecase.saved_plan, store, project.id).state == "none":
         if inputs != saved:
             st.caption("These inputs differ from the saved plan.")
         if st.button("Save this plan for the team", key="sizing_plan_save",

@@ -16,7 +16,9 @@ from strategy_core.rates import format_pct, parse_rate
 from strategy_core.runs import ERROR_FIELDS, FIELD_LABELS, SIZE_FIELDS
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
-from ui import data
+from strategy_core.usecases import decisions as decision_cases
+from strategy_core.usecases import runs as run_cases
+from ui import cache
 from ui.session import flash
 
 
@@ -64,19 +66,18 @@ def run_columns() -> dict[str, object]:
     return config
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _csv_bytes(ident: tuple, _frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> bytes:
-    return safe_csv_bytes(_frame() if callable(_frame) else _frame)
+def _csv_bytes(frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> bytes:
+    return safe_csv_bytes(frame() if callable(frame) else frame)
 
 
 def safe_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, label: str,
                   key: str, cache_key: tuple | None = None) -> None:
     """A CSV download with formula cells neutralized. With `cache_key` (which must determine
-    the frame: e.g. store path, data version, project) the file is written once, not on
-    every rerun (a few thousand rows take 50–100 ms); `frame` may then be a function that
-    builds the frame, called only when the file is not written yet."""
-    payload = (_csv_bytes((*cache_key, file_name), frame) if cache_key is not None
-               else safe_csv_bytes(frame() if callable(frame) else frame))
+    the frame: `cache.key(store, project.id, ...)`) the file is written once, not on every
+    rerun (a few thousand rows take 50–100 ms); `frame` may then be a function that builds
+    the frame, called only when the file is not written yet."""
+    payload = (cache.derived((*cache_key, file_name), _csv_bytes, frame)
+               if cache_key is not None else _csv_bytes(frame))
     st.download_button(label, payload, file_name=file_name, mime="text/csv",
                        key=key, icon=":material/download:", on_click="ignore")
 
@@ -98,12 +99,12 @@ def human_levels_editor(store: Store, project: Project, key: str) -> None:
     opened: HumanLevels | None = st.session_state.get(opened_key)
     if opened is not None and conflict_key not in st.session_state and not _has_edits(
             st.session_state.get(f"{key}_levels")):
-        stored = data.human_levels(store, project.id)
+        stored = cache.read(run_cases.human_levels, store, project.id)
         if stored.edit_token != opened.edit_token:
             _reload_levels(key)  # nothing typed yet: show what is stored now
             opened = None
     if opened is None:
-        opened = data.human_levels(store, project.id)
+        opened = cache.read(run_cases.human_levels, store, project.id)
         st.session_state[opened_key] = opened
     levels = opened
     rows = [{"label": lvl.label, "error": lvl.error * 100} for lvl in levels.levels]
@@ -164,7 +165,7 @@ def _save_levels(store: Store, project: Project, key: str,
                  pairs: list[tuple[str, float | None]], chosen: str | None,
                  expected: HumanLevels) -> None:
     try:
-        store.projects.set_human_levels(project.id, pairs, chosen, expected=expected)
+        run_cases.save_human_levels(store, project.id, pairs, chosen, expected=expected)
     except ConflictError as exc:
         st.session_state[f"{key}_levels_conflict"] = {"message": str(exc),
                                                        "theirs": exc.current}
@@ -199,8 +200,8 @@ def record_decision(store: Store, project: Project, page: str, verdict: str,
                                    value=st.session_state.get("decision_author", ""))
             if st.form_submit_button("Record decision"):
                 try:
-                    store.decisions.record(project.id, page, verdict, numbers or {},
-                                           rationale, author)
+                    decision_cases.record_decision(store, project.id, page, verdict,
+                                                   numbers or {}, rationale, author)
                 except StrategyError as exc:
                     st.error(escape(exc))
                     return

@@ -8,7 +8,6 @@ from typing import Any
 
 from strategy_core.cli import add_command, open_cli_store
 from strategy_core.errors import InputError
-from strategy_core.store.bundles import export_bundle, restore_bundle
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -27,8 +26,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_export(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    from strategy_core.usecases.backup import export_bundle
+    from strategy_core.usecases.projects import resolve_project
+
     store = open_cli_store(args)
-    project = store.projects.resolve(args.project) if args.project else None
+    project = resolve_project(store, args.project) if args.project else None
     out = Path(args.out)
     if out.is_dir():
         raise InputError(f"--out {args.out} is a folder; give a file name ending in .zip")
@@ -44,6 +46,8 @@ def cmd_restore(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"no file {args.file}")
+    from strategy_core.usecases.backup import restore_bundle
+
     store = open_cli_store(args)
     result = restore_bundle(store, path.read_bytes(), replace_all=args.replace)
     text = (f"restored {result.scope} bundle: {', '.join(result.projects) or 'no projects'} "

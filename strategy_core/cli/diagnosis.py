@@ -69,7 +69,7 @@ def cmd_diagnose(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
                              "levels come from the project's run")
         store = open_cli_store(args)
         project, run = _project_run(store, args.project, args.run)
-        human = store.projects.human_levels(project.id).proxy_error
+        human = _human(store, project)
         result = decompose(levels_of_run(run, human))
         payload = {"project": project.name, "run": run.name, **result.as_dict()}
         return payload, _diagnosis_text(result, f"{project.name}, run {run.name}")
@@ -92,7 +92,7 @@ def cmd_checklist(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
 
     store = open_cli_store(args)
     project, run = _project_run(store, args.project, args.run)
-    human = store.projects.human_levels(project.id).proxy_error
+    human = _human(store, project)
     saved = checklist_settings(store, project.id)
     chain = evaluate_chain(levels_of_run(run, human), saved.tolerance, saved.real_world)
     payload = {"project": project.name, "run": run.name, "tolerance": chain.tolerance,
@@ -115,14 +115,18 @@ def _size(text: str, flag: str) -> int:
     return value
 
 
+def _human(store: Store, project: Project) -> float | None:
+    from strategy_core.usecases.runs import human_levels
+
+    return human_levels(store, project.id).proxy_error
+
+
 def _project_run(store: Store, project_name: str, run_name: str | None) -> tuple[Project, Run]:
-    project = store.projects.resolve(project_name)
-    if run_name is not None:
-        return project, store.runs.by_name(project.id, run_name)
-    runs = store.runs.list(project.id)
-    if not runs:
-        raise InputError(f"project '{project.name}' has no runs: import a run CSV first")
-    return project, runs[-1]  # oldest first: the last is the newest
+    from strategy_core.usecases.diagnosis import choose_run
+    from strategy_core.usecases.projects import resolve_project
+
+    project = resolve_project(store, project_name)
+    return project, choose_run(store, project, run_name)
 
 
 def _diagnosis_text(result: Decomposition, title: str | None) -> str:

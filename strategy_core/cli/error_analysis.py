@@ -46,15 +46,15 @@ def cmd_import_predictions(args: argparse.Namespace) -> tuple[dict[str, Any], st
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"no file {args.file}")
+    from strategy_core.usecases.error_analysis import import_prediction_file
+    from strategy_core.usecases.projects import resolve_project
+    from strategy_core.usecases.runs import run_by_name
+
     store = open_cli_store(args)
-    project = store.projects.resolve(args.project)
-    run = store.runs.by_name(project.id, args.run)
-    staged = store.predictions.stage(path)
-    try:
-        result = store.predictions.import_file(project.id, run.key, staged,  # type: ignore[arg-type]
-                                               source=path.name)
-    finally:
-        staged.unlink(missing_ok=True)
+    project = resolve_project(store, args.project)
+    run = run_by_name(store, project.id, args.run)
+    result = import_prediction_file(store, project.id, run.key,  # type: ignore[arg-type]
+                                    path, source=path.name)
     splits = ", ".join(f"{SPLIT_LABELS[s]} {n:,}" for s, n in result.splits.items())
     text = (f"{project.name} / {run.name}: loaded {result.rows:,} predictions "
             f"({result.misclassified:,} misclassified) in {result.seconds:.1f} s: {splits}"
@@ -93,11 +93,12 @@ def cmd_ceiling(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
 
 
 def _stored_summary(args: argparse.Namespace):  # noqa: ANN202 - ReviewSummary
-    from strategy_core.usecases.error_analysis import analyze_sample
+    from strategy_core.usecases.error_analysis import analyze_sample, sample_by_name
+    from strategy_core.usecases.projects import resolve_project
 
     store = open_cli_store(args)
-    project = store.projects.resolve(args.project)
-    sample = store.reviews.by_name(project.id, args.sample)
+    project = resolve_project(store, args.project)
+    sample = sample_by_name(store, project.id, args.sample)
     override = None if args.dev_error is None else parse_rate(args.dev_error,
                                                                what="--dev-error")
     analysis = analyze_sample(store, sample.id, override)

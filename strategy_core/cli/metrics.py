@@ -12,7 +12,6 @@ from strategy_core.metrics import (
     f1,
     parse_constraint,
     parse_objective,
-    select_from_runs,
 )
 from strategy_core.rates import format_pct, parse_rate
 
@@ -47,10 +46,14 @@ def cmd_select(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     # Parse everything before opening the store: bad input never touches the database.
     constraints = tuple(parse_constraint(text) for text in args.satisfy or ())
     objective = parse_objective(args.optimize) if args.optimize else None
+    from strategy_core.usecases.metrics import definition as saved_definition
+    from strategy_core.usecases.metrics import select_strict
+    from strategy_core.usecases.projects import resolve_project
+
     store = open_cli_store(args)
-    project = store.projects.resolve(args.project)
+    project = resolve_project(store, args.project)
     if objective is None:
-        saved = store.metric_log.definition(project.id)
+        saved = saved_definition(store, project.id)
         if saved is None:
             raise InputError(f"project '{project.name}' has no saved metric definition: "
                              "give --optimize METRIC:min|max")
@@ -58,5 +61,5 @@ def cmd_select(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
                                          saved.definition.constraints + constraints)
     else:
         definition = SelectionDefinition(objective, constraints)
-    selection = select_from_runs(store.runs.list(project.id), definition)
+    selection = select_strict(store, project.id, definition)
     return selection.as_dict(), "\n".join([definition.statement(), *selection.reasons])

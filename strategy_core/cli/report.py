@@ -16,7 +16,6 @@ from typing import Any
 from strategy_core.cli import add_command, open_cli_store
 from strategy_core.errors import InputError
 from strategy_core.report import FORMATS
-from strategy_core.usecases.report import project_report
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -29,8 +28,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_report(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    from strategy_core.usecases.projects import resolve_project
+    from strategy_core.usecases.report import project_report
+
     store = open_cli_store(args)
-    project = store.projects.resolve(args.project)
+    project = resolve_project(store, args.project)
     out = Path(args.out).expanduser()
     if out.is_dir():
         raise InputError(f"--out '{args.out}' is a directory: name the file to write")

@@ -9,16 +9,7 @@ from typing import Any
 from strategy_core.cli import add_command, open_cli_store, parse_pairs
 from strategy_core.errors import InputError
 from strategy_core.rates import format_pct
-from strategy_core.run_csv import (
-    FORMATS,
-    build_runs,
-    detect_format,
-    propose_mapping,
-    read_table,
-    with_overrides,
-)
-
-MAX_FILE_BYTES = 50 * 1024 * 1024
+from strategy_core.run_csv import FORMATS, MAX_FILE_MB
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -43,30 +34,34 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_projects(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    from strategy_core.usecases.projects import list_projects
+
     store = open_cli_store(args)
-    projects = [{"name": p.name, "slug": p.slug, "runs": p.runs} for p in store.projects.list()]
+    projects = [{"name": p.name, "slug": p.slug, "runs": p.runs} for p in list_projects(store)]
     text = "\n".join(f"{p['name']}  ({p['slug']}, {p['runs']} runs)" for p in projects)
     return {"projects": projects}, text or "no projects"
 
 
 def cmd_import_runs(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    from strategy_core.usecases.projects import ensure_project
+    from strategy_core.usecases.runs import import_plan, plan_import, read_run_file
+
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"no file {args.file}")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise InputError(f"{args.file} is larger than the 50 MB limit")
-    table = read_table(path.read_bytes())
-    fmt = detect_format(table.headers) if args.format == "auto" else args.format
-    mapping = with_overrides(table, propose_mapping(table, fmt),
-                             parse_pairs(args.map, "--map"), args.values, args.scale)
-    built = build_runs(table, mapping)
+    if path.stat().st_size > MAX_FILE_MB * 1024 * 1024:  # refused before reading it
+        raise InputError(f"{args.file} is larger than the {MAX_FILE_MB} MB limit")
+    plan = plan_import(read_run_file(path.read_bytes()), args.format,
+                       overrides=parse_pairs(args.map, "--map"), values=args.values,
+                       scale=args.scale)
+    built, fmt = plan.built, plan.fmt
     if not built.ok:
         first = built.problems[0]
         more = f" (and {len(built.problems) - 1} more problems)" if len(built.problems) > 1 else ""
         raise InputError(f"{path.name}: {first}{more}")
     store = open_cli_store(args)
-    project = store.projects.ensure(args.project)
-    result = store.runs.import_runs(project.id, built.runs, source=path.name, fmt=fmt)
+    project = ensure_project(store, args.project)
+    result = import_plan(store, project.id, plan, source=path.name)
     payload = {"project": project.name, "format": fmt, **result.as_dict()}
     text = (f"{project.name}: imported {path.name} ({fmt}): {result.added} added, "
             f"{result.updated} updated, {result.unchanged} unchanged")
@@ -74,9 +69,12 @@ def cmd_import_runs(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
 
 
 def cmd_runs(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    from strategy_core.usecases.projects import resolve_project
+    from strategy_core.usecases.runs import runs as project_runs
+
     store = open_cli_store(args)
-    project = store.projects.resolve(args.project)
-    runs = store.runs.list(project.id)
+    project = resolve_project(store, args.project)
+    runs = project_runs(store, project.id)
     lines = [f"{r.name:30} train {format_pct(r.train_error):>6}  train-dev "
              f"{format_pct(r.train_dev_error):>6}  dev {format_pct(r.dev_error):>6}  "
              f"test {format_pct(r.test_error):>6}" for r in runs]

@@ -1,6 +1,7 @@
 """Error categories (SPEC 4.4, 4.5): the reserved "Incorrectly labeled" category, how a
 category name is stored, and which cells of the wide error-analysis spreadsheet mark a
-category."""
+category. The reserved category and category names live in
+`strategy_core.values.categories`, shared with the store, and are re-exported here."""
 
 from __future__ import annotations
 
@@ -8,29 +9,23 @@ import math
 import numbers
 
 from strategy_core.errors import InputError
+from strategy_core.values.categories import (
+    INCORRECTLY_LABELED,
+    _category_name,
+    _is_reserved,
+    category_name,
+)
 
-INCORRECTLY_LABELED = "Incorrectly labeled"
-"""The reserved category for reviewed examples whose label is wrong (SPEC 4.5)."""
+__all__ = [
+    "INCORRECTLY_LABELED",
+    "_category_name",
+    "_is_reserved",
+    "category_name",
+    "parse_tag_mark",
+]
 
 _MARKED = frozenset({"x", "1", "yes", "true", "y", "✓", "✔"})
 _UNMARKED = frozenset({"", "0", "no", "false", "n"})
-
-
-def _category_name(name: object) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise InputError(f"a category name must be non-empty text, got {name!r}")
-    return name.strip()
-
-
-def _is_reserved(name: str) -> bool:
-    return " ".join(name.split()).casefold() == INCORRECTLY_LABELED.casefold()
-
-
-def category_name(name: object) -> str:
-    """A category name as stored: trimmed, inner spaces collapsed, and any spelling of the
-    reserved "Incorrectly labeled" category (SPEC 4.5) written the one way."""
-    clean = " ".join(_category_name(name).split())
-    return INCORRECTLY_LABELED if _is_reserved(clean) else clean
 
 
 def parse_tag_mark(cell: object) -> bool:

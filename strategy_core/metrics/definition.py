@@ -5,54 +5,17 @@ selection over the project's runs; and the Pareto front of two metrics."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
-from strategy_core.errors import InputError
 from strategy_core.metrics.common import default_direction
 from strategy_core.metrics.project_runs import check_known_metrics, run_metrics
-from strategy_core.metrics.selection import (
-    Constraint,
-    Objective,
-    Selection,
-    parse_constraint,
-    parse_objective,
-    select_run,
-)
+from strategy_core.metrics.selection import Selection, select_run
 from strategy_core.runs import Run
+from strategy_core.values.metrics import Constraint, Objective, SelectionDefinition
 
-
-@dataclass(frozen=True)
-class SelectionDefinition:
-    """What the team optimizes and which thresholds every other metric must meet (4.3)."""
-
-    objective: Objective
-    constraints: tuple[Constraint, ...] = ()
-
-    def metrics(self) -> list[str]:
-        """Every metric the definition names, objective first."""
-        return list(dict.fromkeys([self.objective.metric, *(c.metric for c in self.constraints)]))
-
-    def statement(self) -> str:
-        """'Optimize dev_error (lower is better) subject to latency_ms ≤ 100.'"""
-        better = "lower" if self.objective.direction == "min" else "higher"
-        text = f"Optimize {self.objective.metric} ({better} is better)"
-        if self.constraints:
-            text += " subject to " + " and ".join(c.describe() for c in self.constraints)
-        return text + "."
-
-    def as_setting(self) -> dict[str, Any]:
-        """The JSON kept in the project's settings (and given to the command line)."""
-        return {"optimize": str(self.objective), "satisfy": [str(c) for c in self.constraints]}
-
-    @classmethod
-    def from_setting(cls, value: Mapping[str, Any]) -> SelectionDefinition:
-        """Read back what `as_setting` wrote."""
-        if not isinstance(value, Mapping) or "optimize" not in value:
-            raise InputError("a saved metric definition needs an 'optimize' entry")
-        return cls(parse_objective(value["optimize"]),
-                   tuple(parse_constraint(text) for text in value.get("satisfy", ())))
+# The definition itself (a value the store keeps in a project's settings) lives in
+# `strategy_core.values.metrics`; re-exported here.
+__all__ = ["SelectionDefinition", "pareto_front", "select_from_runs", "suggest_definition"]
 
 
 def suggest_definition(metrics: Sequence[str]) -> SelectionDefinition:

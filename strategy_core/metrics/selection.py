@@ -3,130 +3,29 @@ from text, and the best run on the objective among the runs that meet every thre
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
-from strategy_core.errors import InputError
-from strategy_core.metrics.common import (
-    TIE_TOLERANCE,
-    _finite,
-    _known_value,
-    _plain_number,
-    _show,
-    is_rate_metric,
-)
-from strategy_core.rates import parse_rate
-
-
-@dataclass(frozen=True)
-class Objective:
-    """The one metric to optimize: ``direction`` is 'min' (errors, latency) or 'max'."""
-
-    metric: str
-    direction: Literal["min", "max"]
-
-    def __post_init__(self) -> None:
-        _check_metric_name(self.metric)
-        if self.direction not in ("min", "max"):
-            raise InputError(
-                f"direction '{self.direction}' for {self.metric}: use 'min' or 'max'"
-            )
-
-    def __str__(self) -> str:
-        return f"{self.metric}:{self.direction}"
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """A satisficing threshold: the metric only has to satisfy ``metric op threshold``."""
-
-    metric: str
-    op: Literal["<=", ">="]
-    threshold: float
-
-    def __post_init__(self) -> None:
-        _check_metric_name(self.metric)
-        if self.op not in ("<=", ">="):
-            raise InputError(f"operator '{self.op}' for {self.metric}: use <= or >=")
-        _finite(self.threshold, what=f"threshold for {self.metric}")
-
-    def satisfied_by(self, value: float) -> bool:
-        """Whether ``value`` meets the threshold (a difference under 1e-12 counts as met)."""
-        if self.op == "<=":
-            return value <= self.threshold + TIE_TOLERANCE
-        return value >= self.threshold - TIE_TOLERANCE
-
-    def __str__(self) -> str:
-        return f"{self.metric}{self.op}{_plain_number(self.threshold)}"
-
-    def describe(self) -> str:
-        """'latency_ms ≤ 100' or 'dev_error ≤ 5.0%': the threshold as a reader sees it."""
-        sign = "≤" if self.op == "<=" else "≥"
-        return f"{self.metric} {sign} {_show(self.metric, self.threshold)}"
-
-    def threshold_text(self) -> str:
-        """The threshold as a person types it: '5%' for a rate, '100' otherwise."""
-        if is_rate_metric(self.metric):
-            return f"{_plain_number(round(self.threshold * 100, 10))}%"
-        return _plain_number(self.threshold)
-
-
-def parse_objective(text: str) -> Objective:
-    """Parse ``dev_error:min`` or ``accuracy:max`` into an Objective."""
-    raw = str(text).strip()
-    metric, sep, direction = raw.rpartition(":")
-    if not sep:
-        raise InputError(
-            f"objective '{text}' needs a direction: write it as metric:min or metric:max "
-            "(e.g. dev_error:min)"
-        )
-    direction = direction.strip().lower()
-    if direction not in ("min", "max"):
-        raise InputError(
-            f"objective '{text}': direction '{direction}' must be min or max (e.g. accuracy:max)"
-        )
-    return Objective(metric.strip(), direction)  # type: ignore[arg-type]
-
-
-_CONSTRAINT = re.compile(
-    r"^\s*(?P<metric>[^<>=≤≥]+?)\s*(?P<op><=|>=|≤|≥|<|>|==|=)\s*(?P<value>.*?)\s*$"
+from strategy_core.metrics.common import TIE_TOLERANCE, _known_value, _show
+from strategy_core.values.metrics import (
+    Constraint,
+    Objective,
+    parse_constraint,
+    parse_objective,
 )
 
-
-def parse_constraint(text: str) -> Constraint:
-    """Parse ``latency_ms<=100`` (also ``≤``/``≥``) into a Constraint.
-
-    Error and accuracy rates take ``5%`` or ``0.05``; other metrics take plain numbers.
-    """
-    match = _CONSTRAINT.match(str(text))
-    if not match:
-        raise InputError(
-            f"constraint '{text}' must look like metric<=number or metric>=number "
-            "(e.g. latency_ms<=100)"
-        )
-    metric, op, value = match["metric"], match["op"], match["value"]
-    op = {"≤": "<=", "≥": ">="}.get(op, op)
-    if op not in ("<=", ">="):
-        raise InputError(f"constraint '{text}': use <= or >= (a threshold includes its bound)")
-    if not value:
-        raise InputError(f"constraint '{text}' has no threshold after {op}")
-    if is_rate_metric(metric):
-        threshold = parse_rate(value, what=f"threshold for {metric}")
-    else:
-        if value.endswith("%"):
-            raise InputError(
-                f"constraint '{text}': {metric} is not a rate, so write a plain number "
-                "without %"
-            )
-        try:
-            threshold = float(value)
-        except ValueError:
-            raise InputError(
-                f"constraint '{text}': threshold '{value}' is not a number"
-            ) from None
-    return Constraint(metric, op, threshold)  # type: ignore[arg-type]
+# The objective and the thresholds (values shared with the store) live in
+# `strategy_core.values.metrics`; re-exported here.
+__all__ = [
+    "Constraint",
+    "Objective",
+    "RunMetrics",
+    "Selection",
+    "known_metrics",
+    "parse_constraint",
+    "parse_objective",
+    "select_run",
+]
 
 
 @dataclass(frozen=True)
@@ -299,10 +198,3 @@ def _rank(
         group.append(row)
     ranked.extend(sorted(group))
     return ranked
-
-
-def _check_metric_name(metric: str) -> None:
-    if not isinstance(metric, str) or not metric.strip():
-        raise InputError("a metric name is needed (e.g. dev_error or latency_ms)")
-    if metric != metric.strip() or any(ch in metric for ch in "<>=≤≥:"):
-        raise InputError(f"metric name '{metric}' cannot contain spaces at the ends or <>=:")

@@ -8,6 +8,7 @@ import io
 
 from strategy_core.errors import InputError
 from strategy_core.run_csv.common import MAX_FILE_MB, RawTable
+from strategy_core.text import is_utf16
 
 
 def read_table(data: bytes) -> RawTable:
@@ -98,20 +99,6 @@ def _headers(record: tuple[str, ...], line: int) -> tuple[str, ...]:
             )
         seen[header] = position
     return headers
-
-
-def is_utf16(head: bytes) -> bool:
-    """UTF-16 text, with a byte-order mark or without one (a NUL byte beside every ASCII
-    character), rather than UTF-8 or binary data."""
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return True
-    sample = head[:400]
-    sample = sample[: len(sample) - len(sample) % 2]
-    if len(sample) < 8:
-        return False
-    even, odd = sample[0::2], sample[1::2]
-    return (odd.count(0) == len(odd) and 0 not in even) or (
-        even.count(0) == len(even) and 0 not in odd)
 
 
 def _column_at(data: bytes, offset: int) -> str | None:

@@ -8,8 +8,9 @@ One module per topic, everything public re-exported here: `intervals` (precision
 error rate), `detection` (examples needed to tell two models apart), `splits` (eyeball
 set, split sizes, the split of mismatched sources), `distributions` (dev and test from
 the same distribution), `planner` (the split planner's saved inputs), `project_runs`
-(calculator defaults and comparing two runs), `saved` (what reads the store); `common`
-holds the formulas and helpers they share.
+(calculator defaults and comparing two runs); `common` holds the formulas and helpers they
+share. What reads the store (two runs' disagreement from their predictions, the overview's
+line) is in `strategy_core.usecases.sizing`.
 """
 
 from __future__ import annotations
@@ -53,10 +54,6 @@ from strategy_core.sizing.project_runs import (
     calculator_defaults,
     compare_runs,
     runs_by_dev_error,
-)
-from strategy_core.sizing.saved import (
-    overview_line,
-    prediction_disagreement,
 )
 from strategy_core.sizing.splits import (
     SPLIT_CAP,
@@ -102,10 +99,8 @@ __all__ = [
     "eyeball_size",
     "half_width_curve",
     "half_width_profile",
-    "overview_line",
     "plan_inputs",
     "plan_split",
-    "prediction_disagreement",
     "runs_by_dev_error",
     "smallest_detectable_difference",
     "source_counts_from_rows",

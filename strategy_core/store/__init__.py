@@ -59,6 +59,16 @@ class Store:
     def as_viewer(self) -> Store:
         return Store(self.database, can_write=False)
 
+    def marker(self, key: str) -> str | None:
+        """A database-wide marker (e.g. that the demo was seeded once), None when unset."""
+        with self.read() as cur:
+            return cur.scalar("SELECT value FROM meta WHERE key = ?", [key])
+
+    def set_marker(self, key: str, value: str = "1") -> None:
+        with self.write() as cur:
+            cur.execute("DELETE FROM meta WHERE key = ?", [key])
+            cur.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [key, value])
+
 
 def open_store(path: str | None = None, *, can_write: bool = True) -> Store:
     """Open (once per process) and migrate the database at `path` or the configured one."""

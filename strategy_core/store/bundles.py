@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from strategy_core import __version__
+import strategy_core
 from strategy_core.errors import InputError, NotFoundError
 from strategy_core.store.migrations import PROJECT_TABLES
 
@@ -120,7 +120,8 @@ def export_bundle(store: Store, destination: Path | str, project_id: int | None 
     manifest = BundleManifest(
         scope="all" if project_id is None else "project", schema_version=schema_version,
         tables=tables, project=project_info,
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"), app_version=__version__)
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        app_version=strategy_core.__version__)
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_suffix(destination.suffix + ".partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:

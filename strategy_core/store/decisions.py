@@ -6,8 +6,8 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from strategy_core.decisions import Decision, check_status, clean_search, validate_decision
 from strategy_core.errors import InputError, NotFoundError
+from strategy_core.values.decisions import Decision, check_status, clean_search, validate_decision
 
 if TYPE_CHECKING:
     from strategy_core.store import Store

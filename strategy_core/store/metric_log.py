@@ -13,14 +13,14 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from strategy_core.errors import ConflictError, InputError, NotFoundError
-from strategy_core.metric_log import (
+from strategy_core.values.metric_log import (
     DEFINITION_SETTING,
     MAX_WHAT,
     MetricChange,
     change_marks,
     validate_change,
 )
-from strategy_core.metrics import SelectionDefinition
+from strategy_core.values.metrics import SelectionDefinition
 
 if TYPE_CHECKING:
     from strategy_core.store import Store

@@ -10,7 +10,6 @@ predictions. Everything that reads predictions aggregates in SQL (a project may 
 from __future__ import annotations
 
 import math
-import re
 import shutil
 import time
 import uuid
@@ -23,24 +22,26 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from strategy_core.errors import InputError, NotFoundError
-from strategy_core.predictions_csv import (
+from strategy_core.store.prediction_files import (
+    _insert_clean,
+    _load,
+    _NotClean,
+    _problems,
+)
+from strategy_core.values.predictions import (
     HEADER_BYTES,
-    SPLIT_SPELLINGS,
     SPLITS,
     PredictionFileError,
     PredictionLayout,
     check_text,
     read_layout,
-    record_lines,
 )
-from strategy_core.text import sql_clean
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
     from strategy_core.store.database import Cursor
 
 Progress = Callable[[float, str], None]
-MAX_PROBLEMS = 50
 
 # The weight attributes `weighted_errors` may look up, mapped to columns here in code.
 WEIGHT_ATTRIBUTES: dict[str, str] = {"source": "p.source", "label": "p.label",
@@ -448,184 +449,6 @@ def _require_run(cur: Cursor, project_id: int, run_key: int) -> None:
     if not cur.scalar("SELECT count(*) FROM current_run_versions WHERE project_id = ? "
                       "AND run_id = ? AND NOT deleted", [project_id, run_key]):
         raise NotFoundError(f"no run {run_key} in this project")
-
-
-def _load(cur: Cursor, path: Path, layout: PredictionLayout) -> None:
-    """Read the file with DuckDB into `incoming_predictions` (one text column per header
-    cell, named c0, c1… by position: no name from the file becomes an identifier)."""
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(layout.headers))) + "}"
-    column = {role: sql_clean(f"c{index}") for role, index in layout.positions.items()}
-
-    def optional(role: str) -> str:
-        return f"nullif(trim({column[role]}), '')" if role in column else "NULL"
-
-    spellings = pd.DataFrame({"spelling": list(SPLIT_SPELLINGS),
-                              "split": list(SPLIT_SPELLINGS.values())})
-    cur.register("split_spellings", spellings)
-    split_raw = optional("split")
-    # A semicolon- or tab-separated file comes from a spreadsheet that writes 0,5 for 0.5.
-    weight_text = (f"replace({optional('weight')}, ',', '.')" if layout.delimiter != ","
-                   else optional("weight"))
-    try:
-        cur.execute(
-            f"""CREATE TEMP TABLE incoming_predictions AS
-                SELECT r.line,
-                       trim({column['example_id']}) AS example_id,
-                       trim({column['label']}) AS label,
-                       trim({column['prediction']}) AS prediction,
-                       {split_raw} AS split_raw,
-                       CASE WHEN {split_raw} IS NULL THEN 'dev' ELSE sp.split END AS split,
-                       {optional('source')} AS source,
-                       {optional('text')} AS text,
-                       {optional('url')} AS url,
-                       {optional('weight')} AS weight_raw,
-                       TRY_CAST({weight_text} AS DOUBLE) AS weight
-                FROM (SELECT row_number() OVER () + 1 AS line, *
-                      FROM read_csv(?, header = true, auto_detect = false, delim = ?,
-                                    quote = '"', escape = '"', columns = {columns})) r
-                LEFT JOIN split_spellings sp ON sp.spelling = lower(regexp_replace(
-                    trim(coalesce({split_raw}, '')), '[\\s.-]+', '_', 'g'))""",
-            [str(path), layout.delimiter])
-    except Exception as exc:  # noqa: BLE001 - DuckDB's CSV errors, turned into a message
-        problem = _csv_error(exc)
-        if problem.row is not None:
-            lines = record_lines(path, layout.delimiter, reader_lines=[problem.row])
-            problem = InputError(problem.problem, row=lines.get(("reader", problem.row),
-                                                                problem.row),
-                                 column=problem.column)
-        raise PredictionFileError([problem]) from None
-
-
-class _NotClean(Exception):
-    """The fast path found a broken rule (raised inside the transaction: it rolls back)."""
-
-
-def _insert_clean(cur: Cursor, path: Path, layout: PredictionLayout, set_id: int,
-                  report: Progress) -> tuple[int, int, dict[str, int]] | None:
-    """Read the file into `predictions` under `set_id` and check every rule `_problems`
-    checks, on the stored rows: (rows, misclassified, rows per split), or None when a rule
-    fails. Values are the expressions of `_load`; a missing id, label, prediction or a split
-    that is not one (NULL in a NOT NULL column) and a weight that is not a number (CAST, not
-    TRY_CAST) make the insert itself fail. tests/store/test_predictions_fast_path.py checks
-    that both paths store the same rows."""
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(layout.headers))) + "}"
-    column = {role: sql_clean(f"c{index}") for role, index in layout.positions.items()}
-
-    def optional(role: str) -> str:
-        return f"nullif(trim({column[role]}), '')" if role in column else "NULL"
-
-    def required(role: str) -> str:
-        return f"nullif(trim({column[role]}), '')"
-
-    split_raw = optional("split")
-    weight_text = (f"replace({optional('weight')}, ',', '.')" if layout.delimiter != ","
-                   else optional("weight"))
-    # The spellings are the code's own constants, matched in a CASE (no join: the rows keep
-    # the file's order); a cell spelled exactly as a known spelling skips the regex.
-    spellings = " ".join("WHEN ? THEN ?" for _ in SPLIT_SPELLINGS)
-    spelling_params = [value for pair in SPLIT_SPELLINGS.items() for value in pair] * 2
-    try:
-        cur.execute(
-            f"""INSERT INTO predictions (set_id, split, example_id, label, prediction, source,
-                                         text, url, weight)
-                SELECT ?,
-                       CASE WHEN {split_raw} IS NULL THEN 'dev'
-                            ELSE CASE {split_raw} {spellings}
-                                 ELSE CASE lower(regexp_replace(trim({split_raw}), '[\\s.-]+',
-                                                                '_', 'g')) {spellings} END
-                                 END END,
-                       {required('example_id')}, {required('label')},
-                       {required('prediction')}, {optional('source')}, {optional('text')},
-                       {optional('url')}, CAST({weight_text} AS DOUBLE)
-                FROM read_csv(?, header = true, auto_detect = false, delim = ?, quote = '"',
-                              escape = '"', columns = {columns})""",
-            [set_id, *spelling_params, str(path), layout.delimiter])
-    except Exception:  # noqa: BLE001 - unreadable or a broken rule: the staged path says which
-        return None
-    report(0.65, "Checking every row")
-    rows, misclassified, broken, distinct = cur.execute(
-        """SELECT count(*), count(*) FILTER (label <> prediction),
-                  count(*) FILTER (isnan(weight) OR isinf(weight) OR weight < 0
-                                   OR NOT regexp_matches(url, '^https?://[^\\s]+$')),
-                  count(DISTINCT (split, example_id))
-           FROM predictions WHERE set_id = ?""", [set_id]).fetchone()
-    if not rows or broken or distinct != rows:
-        return None
-    splits = {split: int(n) for split, n in cur.execute(
-        "SELECT split, count(*) FROM predictions WHERE set_id = ? GROUP BY split",
-        [set_id]).fetchall()}
-    return int(rows), int(misclassified), splits
-
-
-def _csv_error(exc: Exception) -> InputError:
-    text = str(exc)
-    line_match = re.search(r"CSV Error on Line: (\d+)", text)
-    line = int(line_match.group(1)) if line_match else None
-    columns = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
-    if "unicode" in text.lower() or "utf-8" in text.lower():
-        return InputError("the file is not UTF-8 text; save it as UTF-8 CSV and upload it "
-                          "again", row=line)
-    if columns:
-        return InputError(f"this row has {columns.group(2)} cells but the header has "
-                          f"{columns.group(1)} (a ragged row or a stray delimiter)", row=line)
-    if "quote" in text.lower():
-        return InputError("a quoted cell is never closed (broken CSV quoting)", row=line)
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    first = re.sub(r"^[A-Za-z ]*Error: ", "", first)
-    return InputError(f"the file cannot be read as CSV ({first[:160]})", row=line)
-
-
-def _problems(cur: Cursor, layout: PredictionLayout, path: Path) -> list[InputError]:
-    """Every rule a row must meet, checked in SQL; the first MAX_PROBLEMS, by row. Each
-    names the file line its record starts on (blank lines and quoted newlines make that
-    differ from the record number)."""
-    header = {role: layout.headers[index] for role, index in layout.positions.items()}
-    checks = [
-        ("example_id IS NULL OR example_id = ''", "'example_id'",
-         "'the example id is empty'"),
-        ("label IS NULL OR label = ''", "'label'", "'the label is empty'"),
-        ("prediction IS NULL OR prediction = ''", "'prediction'", "'the prediction is empty'"),
-        ("split IS NULL", "'split'",
-         "'''' || left(split_raw, 40) || ''' is not a split (use train, train-dev, dev or "
-         "test; empty means dev)'"),
-        ("weight_raw IS NOT NULL AND (weight IS NULL OR isnan(weight) OR isinf(weight))",
-         "'weight'", "'''' || left(weight_raw, 40) || ''' is not a number'"),
-        ("weight < 0", "'weight'", "'a weight cannot be negative (' || weight_raw || ')'"),
-        ("url IS NOT NULL AND NOT regexp_matches(url, '^https?://[^\\s]+$')", "'url'",
-         "'''' || left(url, 60) || ''' is not an http(s) address'"),
-    ]
-    union = " UNION ALL ".join(
-        f"SELECT line, {role} AS role, {message} AS message, NULL::BIGINT[] AS lines, "
-        f"0 AS n FROM incoming_predictions WHERE {condition}"
-        for condition, role, message in checks)
-    rows = cur.execute(
-        f"""SELECT line, role, message, lines, n FROM ({union}
-            UNION ALL
-            SELECT lines[2] AS line, 'example_id' AS role,
-                   'example id ''' || left(example_id, 40) || ''' appears '
-                   || CASE WHEN n = 2 THEN 'twice' ELSE n || ' times' END
-                   || ' in split ' || split AS message, lines[1:3] AS lines, n
-            FROM (SELECT example_id, split, count(*) AS n, list(line ORDER BY line) AS lines
-                  FROM incoming_predictions
-                  WHERE split IS NOT NULL AND example_id IS NOT NULL AND example_id <> ''
-                  GROUP BY example_id, split HAVING count(*) > 1))
-            ORDER BY line, role LIMIT ?""", [MAX_PROBLEMS]).fetchall()
-    # `line` is the record number + 1 (the header is row 1).
-    records = {int(line) - 1 for line, *_ in rows}
-    records |= {int(other) - 1 for *_, lines, _n in rows for other in lines or []}
-    found = record_lines(path, layout.delimiter, records=records)
-
-    def file_line(line: int) -> int:
-        return found.get(("record", int(line) - 1), int(line))
-
-    problems = []
-    for line, role, message, lines, n in rows:
-        if lines:
-            message += " (rows " + ", ".join(str(file_line(o)) for o in lines) + (
-                ", …" if n > 3 else "") + ")"
-        problems.append(InputError(message, row=file_line(line),
-                                   column=header.get(role, role)))
-    return problems
 
 
 def _weight_values(weight_map: Mapping[str, float] | None,

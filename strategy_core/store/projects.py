@@ -11,9 +11,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from strategy_core.errors import ConflictError, InputError, NotFoundError
-from strategy_core.human_level import HumanLevel, HumanLevels, describe_levels, validate_levels
 from strategy_core.store.migrations import PROJECT_TABLES
 from strategy_core.text import clean_value
+from strategy_core.values.human_levels import (
+    HumanLevel,
+    HumanLevels,
+    describe_levels,
+    validate_levels,
+)
 
 if TYPE_CHECKING:
     from strategy_core.store import Store

@@ -11,113 +11,54 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from strategy_core.counts import whole_count
-from strategy_core.error_analysis import INCORRECTLY_LABELED, category_name
 from strategy_core.errors import ConflictError, InputError, NotFoundError
 from strategy_core.store.predictions import SAMPLE_KEY_SQL
-from strategy_core.tag_sheet import TagSheet, is_sheet_column
+from strategy_core.store.review_records import (  # re-exported: the review store's API
+    DEFAULT_SAMPLE_SIZE,
+    KIND_LABELS,
+    MAX_CATEGORY_NAME,
+    MAX_NAME,
+    MAX_NOTES,
+    MAX_SAMPLE_SIZE,
+    REVIEW_KINDS,
+    Category,
+    ReviewCounts,
+    ReviewSample,
+    SheetImport,
+    TagEdit,
+)
+from strategy_core.store.review_rows import (
+    _SAMPLE_COLUMNS,
+    _category,
+    _category_row,
+    _create_tags,
+    _draw_cutoff,
+    _draw_sizes,
+    _effort,
+    _ensure_reserved,
+    _imported_sample,
+    _insert_category,
+    _require_new_category,
+    _require_unique_name,
+    _sample,
+    _sample_name,
+    _sample_project,
+    _tag_rows,
+    _whole,
+)
+from strategy_core.values.categories import INCORRECTLY_LABELED
+from strategy_core.values.tag_sheet import TagSheet
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
-    from strategy_core.store.database import Cursor
 
-REVIEW_KINDS: tuple[str, ...] = ("errors", "audit", "imported")
-KIND_LABELS: dict[str, str] = {
-    "errors": "misclassified dev examples",
-    "audit": "audit of correctly classified dev examples",
-    "imported": "imported spreadsheet",
-}
-DEFAULT_SAMPLE_SIZE = 100
-MAX_SAMPLE_SIZE = 5000
-MAX_NAME = 80
-MAX_CATEGORY_NAME = 60
-MAX_NOTES = 2000
-
-_SAMPLE_COLUMNS = ("id, name, run_id, kind, created_at, seed, size, split, population, dev_n, "
-                   "dev_errors, dev_error, eyeball_key, eyeball_n, created_by")
-
-
-@dataclass(frozen=True)
-class ReviewSample:
-    """A named, dated sample of examples to review.
-
-    For an ``errors`` sample, ``population`` is the number of misclassified dev examples it
-    was drawn from, ``dev_error`` = ``dev_errors`` / ``dev_n`` the run's dev error on its
-    predictions, and the eyeball set is the ``eyeball_n`` dev examples whose sampling key
-    is at most ``eyeball_key`` (SPEC 4.4).
-    """
-
-    id: int
-    name: str
-    run_key: int | None
-    kind: str
-    created_at: datetime
-    seed: int | None
-    size: int
-    split: str = "dev"
-    population: int | None = None
-    dev_n: int | None = None
-    dev_errors: int | None = None
-    dev_error: float | None = None
-    eyeball_key: str | None = None
-    eyeball_n: int | None = None
-    created_by: str = ""
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
-
-
-@dataclass(frozen=True)
-class Category:
-    """An error category of the project; ``effort`` is the team's estimate (any unit)."""
-
-    id: int
-    name: str
-    effort: float | None
-    position: int
-    version: int = field(default=1, compare=False)  # edit version (a save names it)
-
-    @property
-    def reserved(self) -> bool:
-        return self.name == INCORRECTLY_LABELED
-
-
-@dataclass(frozen=True)
-class TagEdit:
-    """The new tags of one example and the version they were edited from."""
-
-    example_id: str
-    categories: frozenset[int]
-    notes: str
-    reviewed: bool
-    version: int
-
-
-@dataclass(frozen=True)
-class ReviewCounts:
-    """A sample's reviewed examples and, per category, how many of them carry it."""
-
-    size: int
-    reviewed: int
-    counts: dict[str, int]
-    efforts: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class SheetImport:
-    """What a spreadsheet import did."""
-
-    sample_id: int
-    examples: int
-    tagged: int
-    categories_added: tuple[str, ...]
+__all__ = ["DEFAULT_SAMPLE_SIZE", "KIND_LABELS", "MAX_CATEGORY_NAME", "MAX_NAME", "MAX_NOTES",
+           "MAX_SAMPLE_SIZE", "REVIEW_KINDS", "Category", "ReviewCounts", "ReviewRepo",
+           "ReviewSample", "SheetImport", "TagEdit"]
 
 
 class ReviewRepo:
@@ -168,16 +109,7 @@ class ReviewRepo:
         examples; the dev examples up to the last one drawn form the eyeball set.
         ``audit``: the first ``size`` correctly classified dev examples.
         """
-        if kind not in ("errors", "audit"):
-            raise InputError(f"a drawn sample is 'errors' or 'audit', not '{kind}'")
-        if eyeball_size is not None:
-            if kind != "errors":
-                raise InputError("an eyeball set size applies to samples of mistakes only")
-            eyeball_size = _whole(eyeball_size, "the eyeball set size", at_least=1)
-        else:
-            size = _whole(size, "the sample size", at_least=1)
-            if size > MAX_SAMPLE_SIZE:
-                raise InputError(f"a sample holds at most {MAX_SAMPLE_SIZE:,} examples")
+        size, eyeball_size = _draw_sizes(kind, size, eyeball_size)
         seed = secrets.randbelow(2**31) if seed is None else _whole(seed, "the seed")
         clean = _sample_name(name)
         with self._store.write() as cur:
@@ -203,17 +135,7 @@ class ReviewRepo:
                 raise InputError("this run has no misclassified dev examples to review"
                                  if kind == "errors" else
                                  "this run has no correctly classified dev examples")
-            if eyeball_size is not None:
-                cutoff = cur.scalar("SELECT max(k) FROM (SELECT k FROM keyed_examples "
-                                    "ORDER BY k LIMIT ?)", [eyeball_size])
-            else:
-                picked = cur.execute(
-                    f"SELECT count(*), max(k) FROM (SELECT k FROM keyed_examples WHERE "
-                    f"{wanted} ORDER BY k LIMIT ?)", [size]).fetchone()
-                cutoff = picked[1]
-                if kind == "errors" and picked[0] == population:
-                    # Every mistake is reviewed: the eyeball set is the whole dev set.
-                    cutoff = cur.scalar("SELECT max(k) FROM keyed_examples")
+            cutoff = _draw_cutoff(cur, kind, wanted, population, size, eyeball_size)
             drawn = int(cur.scalar(f"SELECT count(*) FROM keyed_examples WHERE {wanted} "
                                    "AND k <= ?", [cutoff]))
             if drawn == 0:
@@ -508,165 +430,3 @@ class ReviewRepo:
                 [updated_by[:80], sample_id])
         tagged = sum(1 for row in sheet.rows if row.categories)
         return SheetImport(sample_id, len(sheet.rows), tagged, tuple(added))
-
-
-# -- helpers inside a transaction ------------------------------------------------------
-
-
-def _sample(row: tuple) -> ReviewSample:
-    return ReviewSample(*row)
-
-
-def _sample_project(cur: Cursor, sample_id: int) -> int:
-    project_id = cur.scalar("SELECT project_id FROM review_samples WHERE id = ?", [sample_id])
-    if project_id is None:
-        raise NotFoundError(f"no review sample {sample_id}")
-    return int(project_id)
-
-
-def _sample_name(name: str | None) -> str:
-    clean = " ".join((name or "").split())
-    if not clean:
-        raise InputError("a review sample needs a name")
-    if len(clean) > MAX_NAME:
-        raise InputError(f"a sample name has at most {MAX_NAME} characters")
-    return clean
-
-
-def _require_unique_name(cur: Cursor, project_id: int, name: str,
-                         besides: int | None = None) -> None:
-    if cur.scalar("SELECT count(*) FROM review_samples WHERE project_id = ? AND "
-                  "lower(name) = lower(?) AND id <> ?", [project_id, name, besides or -1]):
-        raise InputError(f"a review sample named '{name}' already exists in this project")
-
-
-def _whole(value: object, what: str, at_least: int = 0) -> int:
-    return whole_count(value, what, at_least=at_least, text=True)
-
-
-def _category(name: str) -> str:
-    try:
-        clean = category_name(name)
-    except InputError:
-        raise InputError("a category needs a name") from None
-    if len(clean) > MAX_CATEGORY_NAME:
-        raise InputError(f"a category name has at most {MAX_CATEGORY_NAME} characters")
-    if is_sheet_column(clean):
-        raise InputError(f"'{clean}' names a column of the tag sheet; choose another name")
-    return clean
-
-
-def _effort(effort: object, name: str) -> float | None:
-    if effort is None:
-        return None
-    try:
-        number = float(effort)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InputError(f"the effort of '{name}' must be a number") from None
-    if number != number:  # NaN: an empty cell
-        return None
-    if not 0 < number < float("inf"):
-        raise InputError(f"the effort of '{name}' must be a positive number")
-    return number
-
-
-def _ensure_reserved(cur: Cursor, project_id: int) -> None:
-    if not cur.scalar("SELECT count(*) FROM review_categories WHERE project_id = ? AND "
-                      "name = ?", [project_id, INCORRECTLY_LABELED]):
-        _insert_category(cur, project_id, INCORRECTLY_LABELED, None)
-
-
-def _insert_category(cur: Cursor, project_id: int, name: str, effort: float | None) -> int:
-    position = cur.scalar("SELECT coalesce(max(position), 0) + 1 FROM review_categories "
-                          "WHERE project_id = ?", [project_id])
-    return int(cur.scalar(
-        "INSERT INTO review_categories (project_id, name, effort, position) VALUES "
-        "(?, ?, ?, ?) RETURNING id", [project_id, name, effort, position]))
-
-
-def _require_new_category(cur: Cursor, project_id: int, name: str,
-                          besides: int | None = None) -> None:
-    if cur.scalar("SELECT count(*) FROM review_categories WHERE project_id = ? AND "
-                  "lower(name) = lower(?) AND id <> ?", [project_id, name, besides or -1]):
-        raise InputError(f"a category named '{name}' already exists")
-
-
-def _category_row(cur: Cursor, project_id: int, category_id: int) -> str:
-    name = cur.scalar("SELECT name FROM review_categories WHERE project_id = ? AND id = ?",
-                      [project_id, category_id])
-    if name is None:
-        raise NotFoundError("no such category in this project (it may have been removed)")
-    return str(name)
-
-
-def _create_tags(cur: Cursor, sample_id: int) -> None:
-    cur.execute("INSERT INTO review_tags (sample_id, example_id) SELECT sample_id, example_id "
-                "FROM review_examples WHERE sample_id = ?", [sample_id])
-
-
-def _tag_rows(cur: Cursor, sample_id: int, example_ids: Sequence[str] | None = None
-              ) -> pd.DataFrame:
-    only = "AND e.example_id IN (SELECT unnest(?))" if example_ids is not None else ""
-    params: list[object] = [sample_id]
-    if example_ids is not None:
-        params.append(list(example_ids))
-    frame = cur.df(
-        f"""SELECT e.example_id, e.label, e.prediction, e.source, e.text, e.url,
-                   coalesce(t.categories, []::INTEGER[]) AS categories,
-                   coalesce(t.notes, '') AS notes, coalesce(t.reviewed, false) AS reviewed,
-                   coalesce(t.version, 0) AS version, t.updated_at,
-                   coalesce(t.updated_by, '') AS updated_by
-            FROM review_examples e
-            LEFT JOIN review_tags t ON t.sample_id = e.sample_id AND t.example_id = e.example_id
-            WHERE e.sample_id = ? {only} ORDER BY e.position""", params)
-    frame["categories"] = [sorted(int(c) for c in list(v)) for v in frame["categories"]]
-    return frame
-
-
-def _imported_sample(cur: Cursor, project_id: int, sheet: TagSheet, name: str | None,
-                     run_key: int | None, dev_error: float | None, created_by: str) -> int:
-    clean = _sample_name(name)
-    _require_unique_name(cur, project_id, clean)
-    dev_n = dev_errors = None
-    if run_key is not None:
-        if not cur.scalar("SELECT count(*) FROM current_run_versions WHERE project_id = ? "
-                          "AND run_id = ? AND NOT deleted", [project_id, run_key]):
-            raise NotFoundError(f"no run {run_key} in this project")
-        dev_n, dev_errors = cur.execute(
-            "SELECT count(*), count(*) FILTER (p.label <> p.prediction) FROM predictions p "
-            "JOIN prediction_sets s ON s.id = p.set_id WHERE s.project_id = ? AND "
-            "s.run_id = ? AND p.split = 'dev'", [project_id, run_key]).fetchone()
-        if not dev_n:
-            dev_n = dev_errors = None
-        if dev_error is None:
-            dev_error = (dev_errors / dev_n) if dev_n else cur.scalar(
-                "SELECT dev_error FROM current_run_versions WHERE run_id = ?", [run_key])
-    if dev_error is not None and not 0 <= float(dev_error) <= 1:
-        raise InputError("the dev error must be between 0% and 100%")
-    sample_id = int(cur.scalar(
-        "INSERT INTO review_samples (project_id, name, kind, run_id, split, size, dev_n, "
-        "dev_errors, dev_error, created_by) VALUES (?, ?, 'imported', ?, 'dev', ?, ?, ?, ?, ?) "
-        "RETURNING id",
-        [project_id, clean, run_key, len(sheet.rows), dev_n, dev_errors, dev_error,
-         created_by[:80]]))
-    frame = pd.DataFrame({
-        "position": list(range(1, len(sheet.rows) + 1)),
-        "example_id": [row.example_id for row in sheet.rows],
-        "label": [row.label for row in sheet.rows],
-        "prediction": [row.prediction for row in sheet.rows],
-        "url": [row.url for row in sheet.rows],
-        "text": [row.text for row in sheet.rows],
-    }).astype({"label": "object", "prediction": "object", "url": "object", "text": "object"})
-    cur.register("sheet_examples", frame)
-    cur.execute(
-        """INSERT INTO review_examples (sample_id, position, example_id, label, prediction,
-               source, text, url)
-           SELECT ?, x.position, x.example_id, coalesce(x.label, p.label),
-                  coalesce(x.prediction, p.prediction), p.source, coalesce(x.text, p.text),
-                  coalesce(x.url, p.url)
-           FROM sheet_examples x
-           LEFT JOIN (SELECT p.* FROM predictions p JOIN prediction_sets s ON s.id = p.set_id
-                      WHERE s.project_id = ? AND s.run_id = ? AND p.split = 'dev') p
-             ON p.example_id = x.example_id""", [sample_id, project_id, run_key])
-    _create_tags(cur, sample_id)
-    return sample_id

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from strategy_core.errors import ConflictError, InputError, NotFoundError
-from strategy_core.runs import EDITABLE_FIELDS, ERROR_FIELDS, SIZE_FIELDS, Run, describe_changes
+from strategy_core.values.runs import (
+    EDITABLE_FIELDS,
+    ERROR_FIELDS,
+    SIZE_FIELDS,
+    Run,
+    describe_changes,
+)
 
 if TYPE_CHECKING:
     from strategy_core.store import Store

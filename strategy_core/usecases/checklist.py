@@ -5,17 +5,37 @@ from __future__ import annotations
 
 from strategy_core.checklist import (
     DEFAULT_TOLERANCE,
+    GREEN,
     LINK_NAMES,
+    LINK_TITLES,
     MAX_NOTE_LENGTH,
     NOTE_SETTING_PREFIX,
     REAL_WORLD_SETTING,
+    RED,
     TOLERANCE_SETTING,
+    UNKNOWN,
+    Chain,
     ChecklistSettings,
     RealWorld,
+    chain_verdict,
     real_world_from_json,
     validate_tolerance,
 )
 from strategy_core.errors import ConflictError, InputError
+from strategy_core.rates import format_points
+from strategy_core.report.model import (
+    BAD,
+    GOOD,
+    NEUTRAL,
+    SECTION_TITLES,
+    Badge,
+    Block,
+    Bullets,
+    Figure,
+    Paragraph,
+    Section,
+    Table,
+)
 from strategy_core.store import Store
 
 
@@ -83,3 +103,48 @@ def save_note(
             )
     store.projects.set_setting(project_id, key, clean)
     return clean
+
+
+# --- the report's checklist section ---------------------------------------------------------
+
+_STATUS_TONES = {GREEN: GOOD, RED: BAD, UNKNOWN: NEUTRAL}
+
+
+def checklist_report_section(chain: Chain | None, settings: ChecklistSettings,
+                             run_name: str) -> Section:
+    """The report's checklist: the chain of the newest run (`run_name`) with the project's
+    settings, each link's status and note, the knobs of the first red link and its chart."""
+    if chain is None:
+        return Section("checklist", SECTION_TITLES["checklist"], (Paragraph(
+            "No checklist yet: it follows the newest run's error levels, so it needs at "
+            "least one run.", style="empty"),), has_data=False)
+    from strategy_core.charts.diagnosis import chain_chart  # Altair: only when drawn
+
+    rows = []
+    for link in chain.links:
+        gap = format_points(link.gap) if link.gap is not None else (
+            "–" if link.status == UNKNOWN else "team's judgement")
+        rows.append((str(link.number), link.title, gap, Badge(link.status,
+                                                              _STATUS_TONES[link.status]),
+                     settings.notes.get(link.name, "")))
+    blocks: list[Block] = [
+        Paragraph(chain_verdict(chain), style="verdict"),
+        Table(("#", "Link", "Gap", "Status", "Team note"), tuple(rows),
+              (True, False, True, False, False),
+              f"Tolerance: {format_points(chain.tolerance)}; newest run {run_name}."),
+        Paragraph("The chain is worked in order: first fit the training set to about human "
+                  "level, then generalize to training-dev, dev, test and the real world. A "
+                  "link is green when its gap is at most the project's tolerance; the first "
+                  "red link is where to work, with knobs that act on that link alone.",
+                  style="note"),
+    ]
+    if chain.first_red is not None:
+        link = chain.link(chain.first_red)
+        blocks.append(Bullets(tuple(knob.as_text() for knob in chain.knobs),
+                              f"Knobs for link {link.number}, {LINK_TITLES[link.name].lower()}"))
+    if len(chain.reasons) > 1:
+        blocks.append(Bullets(tuple(chain.reasons[1:])))
+    blocks.append(Figure("The chain against the tolerance", chain_chart(chain),
+                         "Each link's gap; the dashed line is the tolerance. Green: within "
+                         "it; red: above it; grey: unknown.", width=420))
+    return Section("checklist", SECTION_TITLES["checklist"], tuple(blocks))

@@ -16,11 +16,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from strategy_core.errors import InputError
 from strategy_core.rates import parse_rate
-from strategy_core.run_csv import build_runs, propose_mapping, read_table
 from strategy_core.settings import REPO_ROOT
 from strategy_core.store import Store
 from strategy_core.store.reviews import TagEdit
+from strategy_core.usecases.decisions import record_decision
+from strategy_core.usecases.projects import create_project, list_projects
+from strategy_core.usecases.runs import import_run_file, save_human_levels
 
 DEMO_NAME = "Cat classifier (demo)"
 DEMO_DIR = REPO_ROOT / "data" / "demo"
@@ -35,24 +38,22 @@ def seed_demo(store: Store, demo_dir: Path = DEMO_DIR) -> bool:
     process-wide lock makes sessions that start at the same moment seed once.
     """
     with _seed_lock:
-        with store.read() as cur:
-            if cur.scalar("SELECT value FROM meta WHERE key = ?", [_SEEDED_KEY]) is not None:
-                return False
-            if cur.scalar("SELECT count(*) FROM projects"):
-                return False
-        project = store.projects.create(DEMO_NAME)
-        table = read_table((demo_dir / "runs.csv").read_bytes())
-        built = build_runs(table, propose_mapping(table))
-        if not built.ok:
-            raise RuntimeError(f"demo runs.csv is invalid: {built.problems[0]}")
-        store.runs.import_runs(project.id, built.runs, source="demo/runs.csv", fmt="generic")
+        if store.marker(_SEEDED_KEY) is not None:
+            return False
+        if list_projects(store):
+            return False
+        project = create_project(store, DEMO_NAME)
+        try:
+            import_run_file(store, project.id, (demo_dir / "runs.csv").read_bytes(),
+                            source="demo/runs.csv", fmt="generic")
+        except InputError as exc:
+            raise RuntimeError(f"demo runs.csv is invalid: {exc}") from exc
         with (demo_dir / "human_levels.csv").open(encoding="utf-8") as handle:
             levels = [(row["label"], parse_rate(row["error"])) for row in csv.DictReader(handle)]
-        store.projects.set_human_levels(project.id, levels)
+        save_human_levels(store, project.id, levels)
         seed_error_analysis(store, project.id)
         seed_history(store, project.id)
-        with store.write() as cur:
-            cur.execute("INSERT INTO meta (key, value) VALUES (?, '1')", [_SEEDED_KEY])
+        store.set_marker(_SEEDED_KEY)
     return True
 
 
@@ -91,12 +92,12 @@ def seed_history(store: Store, project_id: int) -> None:
         project_id, "dev_set", "Dev and test sets are mobile photos only",
         "The app's users upload phone photos; a dev set of web images ranked models by the "
         "wrong data.", "Ana", "2026-09-20")
-    variance = store.decisions.record(
-        project_id, "diagnosis", "Work on variance: add dropout and data augmentation",
+    variance = record_decision(
+        store, project_id, "diagnosis", "Work on variance: add dropout and data augmentation",
         {"run": "resnet50-longer", "focus": "variance", "variance": 0.055},
         "resnet50 fits the training set (0.6%) but training-dev is 6.1%.", "Wei")
-    store.decisions.record(
-        project_id, "diagnosis",
+    record_decision(
+        store, project_id, "diagnosis",
         "Work on data mismatch: collect and synthesize mobile-like training photos",
         {"run": "resnet50-dropout-aug", "focus": "data_mismatch", "data_mismatch": 0.042},
         "Variance is down to 0.7 pts after dropout and augmentation; dev (mobile) is still "

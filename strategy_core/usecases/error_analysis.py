@@ -1,14 +1,21 @@
 """The error-analysis workbook: the rules of SPEC 4.4 and 4.5 applied to stored samples.
 
 The page, the command line and the overview read review samples through these functions,
-so they all show the same numbers: the store counts in SQL, `error_analysis` decides.
+so they all show the same numbers: the store counts in SQL, `error_analysis` decides. The
+page's reads (prediction sets, samples, categories, tags) and saves (predictions, samples,
+tags, categories, efforts, tag sheets) are here too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from strategy_core.csv_export import safe_csv_bytes
 from strategy_core.error_analysis import (
     INCORRECTLY_LABELED,
     EyeballCheck,
@@ -22,10 +29,23 @@ from strategy_core.error_analysis import (
     summarize_review,
 )
 from strategy_core.rates import format_pct
-from strategy_core.store.reviews import ReviewCounts, ReviewSample
+from strategy_core.store.predictions import PredictionImport, PredictionSet, Progress
+from strategy_core.store.reviews import (
+    DEFAULT_SAMPLE_SIZE,
+    MAX_SAMPLE_SIZE,
+    Category,
+    ReviewCounts,
+    ReviewSample,
+    SheetImport,
+    TagEdit,
+)
+from strategy_core.tag_grid import grid_changes
+from strategy_core.tag_sheet import TagSheet, wide_frame
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
+
+__all__ = ["DEFAULT_SAMPLE_SIZE", "MAX_SAMPLE_SIZE"]  # re-exported for the page's inputs
 
 
 @dataclass(frozen=True)
@@ -146,3 +166,148 @@ def overview_line(store: Store, project_id: int) -> str | None:
                 f"cuts dev error from {format_pct(summary.dev_error)} to at best "
                 f"{format_pct(top.error_if_fixed)}.")
     return None
+
+
+# --- the page's reads -----------------------------------------------------------------------
+
+
+def prediction_sets(store: Store, project_id: int) -> list[PredictionSet]:
+    """Prediction sets of the project's runs, oldest run first."""
+    return store.predictions.sets(project_id)
+
+
+def samples(store: Store, project_id: int) -> list[ReviewSample]:
+    """Review samples, newest first."""
+    return store.reviews.samples(project_id)
+
+
+def categories(store: Store, project_id: int) -> list[Category]:
+    """The project's error categories (shared by every sample)."""
+    return store.reviews.categories(project_id)
+
+
+def tags(store: Store, sample_id: int) -> pd.DataFrame:
+    """The sample's examples with their tags and edit versions, in sample order."""
+    return store.reviews.tags(sample_id)
+
+
+def sample_examples(store: Store, sample_id: int) -> pd.DataFrame:
+    """The sample's examples (example_id, label, prediction, source, text, url, position)."""
+    return store.reviews.sample_examples(sample_id)
+
+
+def sample_eyeball(store: Store, sample_id: int) -> EyeballReport:
+    """`eyeball_report` of the sample with this id."""
+    return eyeball_report(store, store.reviews.get(sample_id))
+
+
+def tag_sheet_csv(store: Store, project_id: int, sample_id: int) -> bytes:
+    """The sample's tags as the wide spreadsheet (CSV, formula cells neutralized)."""
+    cats = [(c.id, c.name) for c in store.reviews.categories(project_id)]
+    return safe_csv_bytes(wide_frame(store.reviews.tags(sample_id), cats))
+
+
+# --- predictions ------------------------------------------------------------------------------
+
+
+def import_predictions(store: Store, project_id: int, run_key: int, data: bytes, *,
+                       source: str, created_by: str = "", progress: Progress | None = None
+                       ) -> PredictionImport:
+    """Load a run's per-example predictions (all or nothing), replacing its earlier upload."""
+    return store.predictions.import_bytes(project_id, run_key, data, source=source,
+                                          created_by=created_by, progress=progress)
+
+
+def import_prediction_file(store: Store, project_id: int, run_key: int, path: Path, *,
+                           source: str) -> PredictionImport:
+    """Load a predictions file from disk (the command line): copied into the database's
+    staging folder, read by DuckDB, and the staged copy removed whatever happens."""
+    staged = store.predictions.stage(path)
+    try:
+        return store.predictions.import_file(project_id, run_key, staged, source=source)
+    finally:
+        staged.unlink(missing_ok=True)
+
+
+def sample_by_name(store: Store, project_id: int, name: str) -> ReviewSample:
+    """A review sample of the project by its name."""
+    return store.reviews.by_name(project_id, name)
+
+
+def delete_predictions(store: Store, project_id: int, run_key: int) -> int:
+    """Remove one run's predictions; how many rows were removed."""
+    return store.predictions.delete(project_id, run_key)
+
+
+# --- samples ------------------------------------------------------------------------------------
+
+
+def draw_sample(store: Store, project_id: int, run_key: int, *, name: str,
+                kind: str = "errors", size: int | None = DEFAULT_SAMPLE_SIZE,
+                eyeball_size: int | None = None, seed: int | None = None,
+                created_by: str = "") -> ReviewSample:
+    """A seeded random sample of a run's misclassified dev examples (``errors``) or of its
+    correctly classified ones (``audit``) (SPEC 4.4, 4.5)."""
+    return store.reviews.draw(project_id, run_key, name=name, kind=kind, size=size,
+                              eyeball_size=eyeball_size, seed=seed, created_by=created_by)
+
+
+def rename_sample(store: Store, sample_id: int, name: str) -> ReviewSample:
+    return store.reviews.rename_sample(sample_id, name)
+
+
+def delete_sample(store: Store, sample_id: int) -> None:
+    """Delete a sample with its examples and tags."""
+    store.reviews.delete_sample(sample_id)
+
+
+def set_dev_error(store: Store, sample_id: int, dev_error: float | None) -> ReviewSample:
+    """Record the dev error behind a sample (for a sheet imported without a run)."""
+    return store.reviews.set_dev_error(sample_id, dev_error)
+
+
+def import_tag_sheet(store: Store, project_id: int, sheet: TagSheet, *,
+                     sample_id: int | None = None, name: str | None = None,
+                     run_key: int | None = None, dev_error: float | None = None,
+                     updated_by: str = "") -> SheetImport:
+    """Import a wide tag spreadsheet into a sample or as a new one (one transaction)."""
+    return store.reviews.import_sheet(project_id, sheet, sample_id=sample_id, name=name,
+                                      run_key=run_key, dev_error=dev_error,
+                                      updated_by=updated_by)
+
+
+# --- tags and categories ----------------------------------------------------------------------
+
+
+def grid_edits(original: pd.DataFrame, edited: pd.DataFrame, category_ids: Sequence[int]
+               ) -> list[TagEdit]:
+    """The grid's changed rows as edits for `save_tags`, each with the version it was
+    edited from (`original` is the `tags` snapshot the grid was built from)."""
+    return [TagEdit(*edit) for edit in grid_changes(original, edited, category_ids)]
+
+
+def save_tags(store: Store, sample_id: int, edits: Sequence[TagEdit], updated_by: str = ""
+              ) -> int:
+    """Save edited tags in one transaction, or none of them (ConflictError, with the
+    current rows, when someone else saved one of the examples since)."""
+    return store.reviews.save_tags(sample_id, edits, updated_by)
+
+
+def add_category(store: Store, project_id: int, name: str) -> Category:
+    return store.reviews.add_category(project_id, name)
+
+
+def rename_category(store: Store, project_id: int, category_id: int, name: str) -> Category:
+    return store.reviews.rename_category(project_id, category_id, name)
+
+
+def remove_category(store: Store, project_id: int, category_id: int) -> int:
+    """Remove a category and untag its examples; how many were untagged."""
+    return store.reviews.remove_category(project_id, category_id)
+
+
+def set_efforts(store: Store, project_id: int, efforts: Mapping[int, float | None], *,
+                expected: Mapping[int, int] | None = None) -> None:
+    """Effort per category id, refused (ConflictError) when someone else changed one since
+    `expected` (each category's edit version as read)."""
+    store.reviews.set_efforts(project_id, efforts, expected=expected)

@@ -4,18 +4,16 @@ functions the pages use, and render it for the page and the command line."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from strategy_core.charts.diagnosis import chain_chart, staircase_chart, trend_chart
+from strategy_core.charts.diagnosis import staircase_chart, trend_chart
 from strategy_core.charts.error_analysis import shares_chart
 from strategy_core.charts.metrics import selection_chart
 from strategy_core.charts.sizing import allocation_chart, separation_chart
-from strategy_core.checklist import GREEN, LINK_TITLES, RED, UNKNOWN, chain_verdict
 from strategy_core.diagnosis import (
     FLAG_LABELS,
-    FOCUS_NONE,
-    GAP_LABELS,
     GAPS,
     focus_verdict,
     format_interval,
@@ -33,15 +31,10 @@ from strategy_core.metrics import (
 from strategy_core.rates import format_pct, format_points
 from strategy_core.report import render
 from strategy_core.report.model import (
-    BAD,
-    DECISIONS_SHOWN,
     FOCUS,
     FORMATS,
-    GOOD,
     LISTED_RUNS,
     LOG_ENTRIES,
-    NEUTRAL,
-    NEWEST_RUNS,
     RANKED_RUNS,
     SECTION_TITLES,
     SELECTION_CHART_RUNS,
@@ -61,11 +54,16 @@ from strategy_core.sizing import (
     compare_runs,
     plan_inputs,
     plan_split,
-    prediction_disagreement,
     runs_by_dev_error,
 )
+from strategy_core.usecases.checklist import checklist_report_section
+from strategy_core.usecases.decisions import decisions_report_section
+from strategy_core.usecases.diagnosis import change_marks
 from strategy_core.usecases.error_analysis import analyze_sample
-from strategy_core.usecases.status import CONTRIBUTORS, StatusContext
+from strategy_core.usecases.projects import get_project
+from strategy_core.usecases.runs import runs_report_section
+from strategy_core.usecases.sizing import prediction_disagreement
+from strategy_core.usecases.status import StatusContext, status_report_section
 
 if TYPE_CHECKING:
     from strategy_core.runs import Run
@@ -108,87 +106,6 @@ def _day(value: datetime | date | None) -> str:
 
 def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-def _status_lines(context: StatusContext) -> list[str]:
-    """The overview's status sentences, from the same contributors as `project_status`,
-    on the report's context (so the runs are diagnosed once for the whole report)."""
-    lines: list[str] = []
-    for contributor in CONTRIBUTORS:
-        try:
-            lines.extend(line.text for line in contributor(context))
-        except Exception:  # noqa: BLE001 - as project_status: skip a broken feature
-            continue
-    return lines
-
-
-def _status_section(context: StatusContext) -> Section:
-    text = " ".join(_status_lines(context)) or "Nothing to report yet."
-    blocks: list[Block] = [Paragraph(text, style="lead")]
-    newest = context.newest
-    if newest is not None:
-        result = newest.decomposition
-        rows: list[tuple[Cell, ...]] = [
-            ("Runs recorded", f"{len(context.runs):,}"),
-            ("Newest run", f"{newest.run.name} ({_day(newest.run.created)})"),
-            ("Its dev error", format_pct(result.levels.dev)),
-        ]
-        if result.focus != FOCUS_NONE:
-            rows.append(("Focus (largest gap)", Badge(
-                f"{GAP_LABELS[result.focus]}, {format_points(result.gaps[result.focus])}",
-                FOCUS)))
-        else:
-            rows.append(("Focus (largest gap)", "no positive gap"))
-        chain = context.chain
-        if chain is not None and chain.first_red is not None:
-            link = chain.link(chain.first_red)
-            rows.append(("First red link of the checklist",
-                         Badge(f"{link.number}. {link.title}", BAD)))
-        elif chain is not None:
-            rows.append(("First red link of the checklist", Badge("none", GOOD)))
-        active = context.store.decisions.list(context.project.id, status="active")
-        rows.append(("Decisions in force", f"{len(active):,}"))
-        blocks.append(Table(("At a glance", "Now"), tuple(rows)))
-    blocks.append(Paragraph(
-        "Error rates are the share of examples a model gets wrong, in percent. A difference "
-        "between two error rates is given in percentage points (pts): from 2.9% to 1.5% is "
-        "1.4 pts. Human-level error stands in for the best error any model could reach.",
-        label="How to read this report.", style="note"))
-    return Section("status", SECTION_TITLES["status"], tuple(blocks))
-
-
-def _runs_section(context: StatusContext) -> Section:
-    runs = context.runs
-    if not runs:
-        return _empty("runs", "No runs are recorded yet. Upload the team's training runs (a "
-                              "CSV exported from MLflow, W&B or a notebook) on the Runs page; "
-                              "this report then summarizes them.")
-    dated = [run.created for run in runs if run.created is not None]
-    span = ""
-    if dated:
-        first, last = min(dated), max(dated)
-        span = (f", created on {_day(first)}" if _day(first) == _day(last)
-                else f", created between {_day(first)} and {_day(last)}")
-    undated = len(runs) - len(dated)
-    if undated:
-        span += f" ({_count(undated, 'run')} without a date)"
-    newest = list(reversed(runs))[:NEWEST_RUNS]
-    rows = tuple(
-        (run.name, _day(run.created), format_pct(run.train_error),
-         format_pct(run.train_dev_error), format_pct(run.dev_error), format_pct(run.test_error),
-         "–" if run.n_dev is None else f"{run.n_dev:,}")
-        for run in newest)
-    caption = (f"The newest {len(newest)} of {len(runs):,} runs, newest first."
-               if len(runs) > len(newest) else f"All {_count(len(runs), 'run')}, newest first.")
-    return Section("runs", SECTION_TITLES["runs"], (
-        Paragraph(f"{_count(len(runs), 'run')} recorded{span}."),
-        Table(("Run", "Created", "Training", "Training-dev", "Dev", "Test", "Dev examples"),
-              rows, (False, False, True, True, True, True, True), caption),
-        Paragraph("Each run's error on four sets: training (what the model learned from), "
-                  "training-dev (same kind of data, held out from training), dev (the data "
-                  "the team tunes on, like what the product sees) and test (kept for a final "
-                  "check). A dash means the run did not record it.", style="note"),
-    ))
 
 
 def _diagnosis_section(context: StatusContext) -> Section:
@@ -246,27 +163,33 @@ def _diagnosis_section(context: StatusContext) -> Section:
             f"Error levels of {newest.run.name}", staircase_chart(result),
             "Each column is an error level; its coloured top is the gap from the level "
             "before, the focus outlined; whiskers are 95% intervals.", width=600))
+    blocks += _trend_blocks(context)
+    return Section("diagnosis", SECTION_TITLES["diagnosis"], tuple(blocks))
+
+
+def _trend_blocks(context: StatusContext) -> list[Block]:
+    """The trend of every gap across runs, with the metric and dev-set changes marked."""
     diagnoses = context.diagnoses
     with_gaps = sum(any(v is not None for v in item.decomposition.gaps.values())
                     for item in diagnoses)
-    if with_gaps >= 2:
-        trend = trend_summary(diagnoses)
-        if trend:
-            blocks.append(Paragraph(trend, label="Trend:"))
-        shown = min(len(diagnoses), TREND_RUNS)
-        marks = _marks_within(context.store.metric_log.change_marks(context.project.id),
-                              [item.run.created for item in diagnoses[-shown:]])
-        scope = (f"the newest {shown} of {len(diagnoses):,} runs" if shown < len(diagnoses)
-                 else f"all {len(diagnoses)} runs")
-        blocks.append(Figure(
-            "Each gap across runs", trend_chart(diagnoses, marks, max_runs=TREND_RUNS),
-            f"Each gap over {scope}, oldest to newest, in percentage points; the big dot is "
-            "each run's focus"
-            + ("; dashed lines mark metric or dev-set changes." if marks else "."), width=720))
-    else:
-        blocks.append(Paragraph("The trend across runs needs at least two runs with their "
-                                "error levels.", style="note"))
-    return Section("diagnosis", SECTION_TITLES["diagnosis"], tuple(blocks))
+    if with_gaps < 2:
+        return [Paragraph("The trend across runs needs at least two runs with their error "
+                          "levels.", style="note")]
+    blocks: list[Block] = []
+    trend = trend_summary(diagnoses)
+    if trend:
+        blocks.append(Paragraph(trend, label="Trend:"))
+    shown = min(len(diagnoses), TREND_RUNS)
+    marks = _marks_within(change_marks(context.store, context.project.id),
+                          [item.run.created for item in diagnoses[-shown:]])
+    scope = (f"the newest {shown} of {len(diagnoses):,} runs" if shown < len(diagnoses)
+             else f"all {len(diagnoses)} runs")
+    blocks.append(Figure(
+        "Each gap across runs", trend_chart(diagnoses, marks, max_runs=TREND_RUNS),
+        f"Each gap over {scope}, oldest to newest, in percentage points; the big dot is "
+        "each run's focus"
+        + ("; dashed lines mark metric or dev-set changes." if marks else "."), width=720))
+    return blocks
 
 
 def _marks_within(marks: Sequence[tuple[date, str]], created: Sequence[datetime | None]
@@ -279,44 +202,9 @@ def _marks_within(marks: Sequence[tuple[date, str]], created: Sequence[datetime 
     return [(day, label) for day, label in marks if min(days) <= day <= max(days)]
 
 
-_STATUS_TONES = {GREEN: GOOD, RED: BAD, UNKNOWN: NEUTRAL}
-
-
 def _checklist_section(context: StatusContext) -> Section:
-    chain = context.chain
-    if chain is None:
-        return _empty("checklist", "No checklist yet: it follows the newest run's error "
-                                   "levels, so it needs at least one run.")
-    notes = context.checklist.notes
-    rows = []
-    for link in chain.links:
-        gap = format_points(link.gap) if link.gap is not None else (
-            "–" if link.status == UNKNOWN else "team's judgement")
-        rows.append((str(link.number), link.title, gap, Badge(link.status,
-                                                              _STATUS_TONES[link.status]),
-                     notes.get(link.name, "")))
-    blocks: list[Block] = [
-        Paragraph(chain_verdict(chain), style="verdict"),
-        Table(("#", "Link", "Gap", "Status", "Team note"), tuple(rows),
-              (True, False, True, False, False),
-              f"Tolerance: {format_points(chain.tolerance)}; newest run "
-              f"{context.newest.run.name}."),  # type: ignore[union-attr]
-        Paragraph("The chain is worked in order: first fit the training set to about human "
-                  "level, then generalize to training-dev, dev, test and the real world. A "
-                  "link is green when its gap is at most the project's tolerance; the first "
-                  "red link is where to work, with knobs that act on that link alone.",
-                  style="note"),
-    ]
-    if chain.first_red is not None:
-        link = chain.link(chain.first_red)
-        blocks.append(Bullets(tuple(knob.as_text() for knob in chain.knobs),
-                              f"Knobs for link {link.number}, {LINK_TITLES[link.name].lower()}"))
-    if len(chain.reasons) > 1:
-        blocks.append(Bullets(tuple(chain.reasons[1:])))
-    blocks.append(Figure("The chain against the tolerance", chain_chart(chain),
-                         "Each link's gap; the dashed line is the tolerance. Green: within "
-                         "it; red: above it; grey: unknown.", width=420))
-    return Section("checklist", SECTION_TITLES["checklist"], tuple(blocks))
+    newest = context.newest.run.name if context.newest is not None else ""
+    return checklist_report_section(context.chain, context.checklist, newest)
 
 
 def _metric_value(metric: str, value: float | None) -> str:
@@ -551,51 +439,15 @@ def _plan_blocks(raw: object) -> list[Block]:
     ]
 
 
-def _decisions_section(context: StatusContext) -> Section:
-    store, project = context.store, context.project
-    active = store.decisions.list(project.id, status="active")
-    superseded = store.decisions.list(project.id, status="superseded")
-    if not active and not superseded:
-        return _empty("decisions", "No decisions recorded yet. Every page that ends in a "
-                                   "verdict can record it as a decision, with the rationale, "
-                                   "the author and the date.")
-    blocks: list[Block] = [Paragraph(
-        f"{_count(len(active), 'decision')} in force, {len(superseded):,} superseded by a "
-        "later one. A decision is never deleted: a later one replaces it.")]
-
-    def rows(decisions: Sequence[Any], with_successor: bool) -> tuple[tuple[Cell, ...], ...]:
-        return tuple(
-            (f"#{d.id}", _day(d.decided_at), d.page_title, d.verdict, d.rationale or "–",
-             d.author or "–") + ((f"#{d.superseded_by}",) if with_successor else ())
-            for d in decisions[:DECISIONS_SHOWN])
-
-    def caption(decisions: Sequence[Any], what: str) -> str:
-        if len(decisions) > DECISIONS_SHOWN:
-            return f"The newest {DECISIONS_SHOWN} of {len(decisions):,} {what}, newest first."
-        return f"{what[:1].upper()}{what[1:]}, newest first."
-
-    columns = ("#", "Date", "Page", "Decision", "Rationale", "By")
-    if active:
-        blocks.append(Table(columns, rows(active, False), (), caption(active,
-                                                                      "decisions in force")))
-    else:
-        blocks.append(Paragraph("No decision is in force: every recorded one is superseded.",
-                                style="empty"))
-    if superseded:
-        blocks.append(Table((*columns, "Superseded by"), rows(superseded, True), (),
-                            caption(superseded, "superseded decisions")))
-    return Section("decisions", SECTION_TITLES["decisions"], tuple(blocks))
-
-
 _BUILDERS: tuple[tuple[str, Callable[[StatusContext], Section]], ...] = (
-    ("status", _status_section),
-    ("runs", _runs_section),
+    ("status", status_report_section),
+    ("runs", lambda context: runs_report_section(context.runs)),
     ("diagnosis", _diagnosis_section),
     ("checklist", _checklist_section),
     ("metrics", _metrics_section),
     ("error_analysis", _error_analysis_section),
     ("sizing", _sizing_section),
-    ("decisions", _decisions_section),
+    ("decisions", lambda context: decisions_report_section(context.store, context.project.id)),
 )
 
 
@@ -614,3 +466,22 @@ def project_report(store: Store, project: Project, fmt: str, *,
         raise InputError(f"unknown report format '{fmt}': use md or html")
     report = build_report(store, project, generated_on=generated_on)
     return report, render(report, fmt)
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """The report rendered in every format, as (file name, UTF-8 bytes) per format, and the
+    titles of the sections without data yet (for the page's download buttons)."""
+
+    files: dict[str, tuple[str, bytes]]
+    empty_sections: tuple[str, ...]
+
+
+def report_files(store: Store, project_id: int, generated_on: date | None = None
+                 ) -> ReportFiles:
+    """Build the project's report once and render it as Markdown and as HTML."""
+    report = build_report(store, get_project(store, project_id), generated_on=generated_on)
+    files = {fmt: (report_file_name(report, fmt), render(report, fmt).encode("utf-8"))
+             for fmt in FORMATS}
+    return ReportFiles(files, tuple(section.title for section in report.sections
+                                    if not section.has_data))

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
 from strategy_core.errors import InputError
 from strategy_core.human_level import HumanLevels
+from strategy_core.rates import format_pct
+from strategy_core.report.model import NEWEST_RUNS, SECTION_TITLES, Paragraph, Section, Table
 from strategy_core.run_csv import (
-    MAX_FILE_MB,
     ColumnMapping,
     RawTable,
     RunBuild,
@@ -51,10 +53,9 @@ def history(store: Store, project_id: int) -> list[ImportRecord]:
 
 
 def read_run_file(data: bytes) -> RawTable:
-    """The file's cells, refused whole (with the row) when it is too big, not UTF-8 text, or
-    not a table (docs/rules.md section 9)."""
-    if len(data) > MAX_FILE_MB * 1024 * 1024:
-        raise InputError(f"the file is larger than the {MAX_FILE_MB} MB limit")
+    """The file's cells, refused whole (with the row) when it is larger than
+    `strategy_core.run_csv.MAX_FILE_MB`, not UTF-8 text, or not a table (docs/rules.md
+    section 9)."""
     return read_table(data)
 
 
@@ -144,3 +145,49 @@ def save_human_levels(store: Store, project_id: int, rows: list[tuple[str, float
                       ) -> HumanLevels:
     """Replace the human levels, refusing a save someone else's overtook."""
     return store.projects.set_human_levels(project_id, rows, chosen, expected=expected)
+
+
+# --- the report's runs section --------------------------------------------------------------
+
+
+def _day(value: datetime | None) -> str:
+    return "–" if value is None else f"{value:%Y-%m-%d}"
+
+
+def _runs(n: int) -> str:
+    return f"{n:,} run{'' if n == 1 else 's'}"
+
+
+def runs_report_section(runs: Sequence[Run]) -> Section:
+    """The report's runs: how many and when, and the newest ones' error levels."""
+    if not runs:
+        return Section("runs", SECTION_TITLES["runs"], (Paragraph(
+            "No runs are recorded yet. Upload the team's training runs (a CSV exported from "
+            "MLflow, W&B or a notebook) on the Runs page; this report then summarizes them.",
+            style="empty"),), has_data=False)
+    dated = [run.created for run in runs if run.created is not None]
+    span = ""
+    if dated:
+        first, last = min(dated), max(dated)
+        span = (f", created on {_day(first)}" if _day(first) == _day(last)
+                else f", created between {_day(first)} and {_day(last)}")
+    undated = len(runs) - len(dated)
+    if undated:
+        span += f" ({_runs(undated)} without a date)"
+    newest = list(reversed(runs))[:NEWEST_RUNS]
+    rows = tuple(
+        (run.name, _day(run.created), format_pct(run.train_error),
+         format_pct(run.train_dev_error), format_pct(run.dev_error), format_pct(run.test_error),
+         "–" if run.n_dev is None else f"{run.n_dev:,}")
+        for run in newest)
+    caption = (f"The newest {len(newest)} of {len(runs):,} runs, newest first."
+               if len(runs) > len(newest) else f"All {_runs(len(runs))}, newest first.")
+    return Section("runs", SECTION_TITLES["runs"], (
+        Paragraph(f"{_runs(len(runs))} recorded{span}."),
+        Table(("Run", "Created", "Training", "Training-dev", "Dev", "Test", "Dev examples"),
+              rows, (False, False, True, True, True, True, True), caption),
+        Paragraph("Each run's error on four sets: training (what the model learned from), "
+                  "training-dev (same kind of data, held out from training), dev (the data "
+                  "the team tunes on, like what the product sees) and test (kept for a final "
+                  "check). A dash means the run did not record it.", style="note"),
+    ))

@@ -42,9 +42,22 @@ from strategy_core.diagnosis import (
     trend_summary,
 )
 from strategy_core.human_level import HumanLevels
-from strategy_core.rates import format_pct
+from strategy_core.rates import format_pct, format_points
+from strategy_core.report.model import (
+    BAD,
+    FOCUS,
+    GOOD,
+    SECTION_TITLES,
+    Badge,
+    Block,
+    Cell,
+    Paragraph,
+    Section,
+    Table,
+)
 from strategy_core.runs import Run
 from strategy_core.usecases.checklist import checklist_settings
+from strategy_core.usecases.decisions import latest_decisions_lines, list_decisions
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
@@ -176,7 +189,7 @@ def error_analysis_lines(context: StatusContext) -> Sequence[StatusLine]:
 
 def sizing_lines(context: StatusContext) -> Sequence[StatusLine]:
     """When the dev set is too small to separate the two best runs (SPEC 4.6)."""
-    from strategy_core.sizing import overview_line
+    from strategy_core.usecases.sizing import overview_line
 
     text = overview_line(context.store, context.project.id)
     return (StatusLine("sizing", text, "sizing"),) if text else ()
@@ -184,8 +197,6 @@ def sizing_lines(context: StatusContext) -> Sequence[StatusLine]:
 
 def decision_lines(context: StatusContext) -> Sequence[StatusLine]:
     """The newest decisions still in force (issue 7)."""
-    from strategy_core.decisions import latest_decisions_lines
-
     lines = latest_decisions_lines(context.store, context.project.id, n=3)
     if not lines:
         return ()
@@ -235,3 +246,55 @@ def project_status(
     paragraph = f"{project.name}: " + " ".join(line.text for line in lines) if lines else \
         f"{project.name}: nothing to report yet."
     return ProjectStatus(project.name, tuple(lines), paragraph, tuple(skipped))
+
+
+# --- the report's first section ---------------------------------------------------------------
+
+
+def status_sentences(context: StatusContext) -> list[str]:
+    """The overview's status sentences, from the same contributors as `project_status`,
+    on the report's context (so the runs are diagnosed once for the whole report)."""
+    lines: list[str] = []
+    for contributor in CONTRIBUTORS:
+        try:
+            lines.extend(line.text for line in contributor(context))
+        except Exception:  # noqa: BLE001 - as project_status: skip a broken feature
+            continue
+    return lines
+
+
+def status_report_section(context: StatusContext) -> Section:
+    """The report's status: the overview's paragraph and the project at a glance."""
+    text = " ".join(status_sentences(context)) or "Nothing to report yet."
+    blocks: list[Block] = [Paragraph(text, style="lead")]
+    newest = context.newest
+    if newest is not None:
+        result = newest.decomposition
+        created = "–" if newest.run.created is None else f"{newest.run.created:%Y-%m-%d}"
+        rows: list[tuple[Cell, ...]] = [
+            ("Runs recorded", f"{len(context.runs):,}"),
+            ("Newest run", f"{newest.run.name} ({created})"),
+            ("Its dev error", format_pct(result.levels.dev)),
+        ]
+        if result.focus != FOCUS_NONE:
+            rows.append(("Focus (largest gap)", Badge(
+                f"{GAP_LABELS[result.focus]}, {format_points(result.gaps[result.focus])}",
+                FOCUS)))
+        else:
+            rows.append(("Focus (largest gap)", "no positive gap"))
+        chain = context.chain
+        if chain is not None and chain.first_red is not None:
+            link = chain.link(chain.first_red)
+            rows.append(("First red link of the checklist",
+                         Badge(f"{link.number}. {link.title}", BAD)))
+        elif chain is not None:
+            rows.append(("First red link of the checklist", Badge("none", GOOD)))
+        active = list_decisions(context.store, context.project.id, status="active")
+        rows.append(("Decisions in force", f"{len(active):,}"))
+        blocks.append(Table(("At a glance", "Now"), tuple(rows)))
+    blocks.append(Paragraph(
+        "Error rates are the share of examples a model gets wrong, in percent. A difference "
+        "between two error rates is given in percentage points (pts): from 2.9% to 1.5% is "
+        "1.4 pts. Human-level error stands in for the best error any model could reach.",
+        label="How to read this report.", style="note"))
+    return Section("status", SECTION_TITLES["status"], tuple(blocks))

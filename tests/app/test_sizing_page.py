@@ -17,10 +17,10 @@ from strategy_core.sizing import (
     compare_runs,
     detect_size,
     plan_inputs,
-    prediction_disagreement,
     runs_by_dev_error,
 )
 from strategy_core.store import Store, open_store
+from strategy_core.usecases.sizing import prediction_disagreement
 from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_page, project_id
 
 SLUG = "sizing-test"

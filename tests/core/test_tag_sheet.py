@@ -15,11 +15,11 @@ from strategy_core.store.reviews import TagEdit
 from strategy_core.tag_grid import (
     category_column,
     current_values,
-    grid_edits,
     grid_frame,
     image_url,
 )
 from strategy_core.tag_sheet import TagSheetError, parse_sheet, unneutralize, wide_frame
+from strategy_core.usecases.error_analysis import grid_edits
 
 # -- predictions header ----------------------------------------------------------------
 

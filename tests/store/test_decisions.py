@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
-from strategy_core.decisions import latest_decisions_lines
 from strategy_core.errors import InputError, NotFoundError, ReadOnlyError
 from strategy_core.guides import TRANSFER_PRESETS, transfer_verdict
 from strategy_core.store import Store
+from strategy_core.usecases.decisions import latest_decisions_lines
 from tests.store.test_store import dump
 
 

@@ -14,12 +14,11 @@ from strategy_core.sizing import (
     PlanInputs,
     compare_runs,
     detect_size,
-    overview_line,
     plan_inputs,
-    prediction_disagreement,
     runs_by_dev_error,
 )
 from strategy_core.store import Store
+from strategy_core.usecases.sizing import overview_line, prediction_disagreement
 
 
 def add_runs(store: Store, name: str, runs: list[Run]) -> int:

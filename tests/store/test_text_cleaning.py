@@ -148,3 +148,23 @@ def test_text_stored_before_the_rule_still_renders_safely(isolated_db):
         assert page.count("<svg") >= 2 and "could not be drawn" not in page
     finally:
         store.database.close()
+
+
+def test_a_prediction_file_needs_cleaning_only_when_its_bytes_say_so(tmp_path):
+    """The SQL pass of the text rule is skipped for files that hold nothing it changes,
+    including a character split across two read chunks."""
+    from strategy_core.store import prediction_files
+
+    clean = tmp_path / "clean.csv"
+    clean.write_text("example_id,label,prediction,text\ne1,cat,dog,Ünïcödé 日本 🙂\n",
+                     encoding="utf-8")
+    assert not prediction_files.needs_cleaning(clean)
+    for dirty in ("a\x0bb", "crlf\r\n", "c1\x85", "bidi\u202e", "iso\u2066", "nc\ufffe"):
+        path = tmp_path / "dirty.csv"
+        path.write_text(f"example_id,label,prediction\n{dirty},cat,dog\n", encoding="utf-8",
+                        newline="")
+        assert prediction_files.needs_cleaning(path), repr(dirty)
+    straddle = tmp_path / "straddle.csv"
+    payload = b"x" * (prediction_files._CHUNK - 1) + "\u202e".encode()
+    straddle.write_bytes(payload)
+    assert prediction_files.needs_cleaning(straddle)
