@@ -1,1 +1,1 @@
-"""Performance benchmark at scale (issue 9, item 5): `python benchmarks/run.py`."""
+"""Performance benchmark at scale: `python benchmarks/run.py`."""

@@ -1,4 +1,4 @@
-"""Orthogonalization checklist: the five links of SPEC 4.2 for a run, green / red / unknown
+"""Orthogonalization checklist: the five links of docs/rules.md §2 for a run, green / red / unknown
 against the project's tolerance, the first red link and its knobs, and the team's notes."""
 
 import streamlit as st

@@ -53,5 +53,5 @@ if store.can_write:
                      expanded=not every):
         decisions.free_form(store, project, every)
 
-# --- Report (issue 7, item 4) ---------------------------------------------------------
+# --- Report ---------------------------------------------------------
 decisions.report_section(store, project)

@@ -1,4 +1,5 @@
-"""Human-level & bias/variance: a run's gaps (SPEC 4.1), the focus and what to try, the error
+"""Human-level & bias/variance: a run's gaps (docs/rules.md §1), the focus and what to try, the
+error
 staircase, each gap's trend across runs, and every run's decomposition."""
 
 import streamlit as st

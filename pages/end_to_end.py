@@ -1,4 +1,4 @@
-"""End-to-end or pipeline (SPEC 4.7): the guide's questions and verdict, and error analysis
+"""End-to-end or pipeline (docs/rules.md §7): the guide's questions and verdict, and error analysis
 by parts for an existing pipeline."""
 
 import streamlit as st

@@ -1,5 +1,5 @@
 """Error analysis: per-example predictions, seeded review samples, the tagging grid, and
-which cause of error to attack first (SPEC 4.4), whether to fix labels (4.5), and whether
+which cause of error to attack first (docs/rules.md §4), whether to fix labels (4.5), and whether
 the eyeball dev set is overfit."""
 
 import streamlit as st

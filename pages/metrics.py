@@ -1,5 +1,5 @@
 """Metrics: one number to rank runs by (optimizing + satisficing, F1, average over slices,
-weighted error) and the log of metric and dev-set changes (SPEC 4.3)."""
+weighted error) and the log of metric and dev-set changes (docs/rules.md §3)."""
 
 import streamlit as st
 

@@ -1,6 +1,6 @@
 """Dev/test sizing & splits: is the dev set big enough, how precise is an error, how many
 examples to detect a difference, eyeball set, split ratios, and the planner for mismatched
-sources (SPEC 4.6)."""
+sources (docs/rules.md §6)."""
 
 import streamlit as st
 

@@ -1,4 +1,4 @@
-"""Transfer or multi-task (SPEC 4.8): both decision guides with their verdicts, the per-task
+"""Transfer or multi-task (docs/rules.md §8): both decision guides with their verdicts, the per-task
 data table and the label coverage of an uploaded label matrix."""
 
 import streamlit as st

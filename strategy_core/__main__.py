@@ -1,4 +1,4 @@
-"""`python -m strategy_core`: the command line (SPEC section 6)."""
+"""`python -m strategy_core`: the command line (README "Command line")."""
 
 import sys
 

@@ -1,4 +1,4 @@
-"""Who may change things: editors and viewers (SPEC section 7, issue 8).
+"""Who may change things: editors and viewers (docs/rules.md §13).
 
 Without an editor passcode (the local default) everyone edits. With one, sessions start as
 viewers and unlock editing with the passcode: compared in constant time, with a delay that

@@ -1,4 +1,4 @@
-"""The orthogonalization chain of one run (SPEC section 4.2).
+"""The orthogonalization chain of one run (docs/rules.md §2).
 
 Five links, each with its own knobs: fit the training set, then training-dev, dev, test,
 and finally the real world. A link is green when its gap is within the project's
@@ -14,7 +14,7 @@ from strategy_core.diagnosis import GAP_ACTIONS, Decomposition, ErrorLevels, dec
 from strategy_core.errors import InputError
 from strategy_core.rates import format_pct, format_points
 
-DEFAULT_TOLERANCE = 0.005  # 0.5 percentage points (SPEC 4.2)
+DEFAULT_TOLERANCE = 0.005  # 0.5 percentage points (docs/rules.md §2)
 # Slack so a gap typed equal to the tolerance (8% − 7.5% = 0.0050000000000000044) is green.
 TOLERANCE_SLACK = 1e-9
 
@@ -56,7 +56,7 @@ REAL_WORLD_ADVICE = (
     "doing well on them no longer means doing well where it matters."
 )
 
-# Early stopping is the classic knob that is not orthogonal (SPEC 4.2): one setting moves
+# Early stopping is the classic knob that is not orthogonal (docs/rules.md §2): one setting moves
 # how well the training set is fit and how well the model generalizes.
 _EARLY_STOPPING = {
     "training": (
@@ -145,7 +145,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Chain:
-    """The five links, the first red one and its knobs (SPEC 4.2)."""
+    """The five links, the first red one and its knobs (docs/rules.md §2)."""
 
     links: tuple[Link, ...]
     tolerance: float
@@ -171,9 +171,9 @@ def evaluate_chain(
     tolerance: float = DEFAULT_TOLERANCE,
     real_world: RealWorld | None = None,
 ) -> Chain:
-    """Mark each link green (gap ≤ tolerance), red (above) or unknown (no gap), SPEC 4.2.
+    """Mark each link green (gap ≤ tolerance), red (above) or unknown (no gap), docs/rules.md §2.
 
-    Links 1–4 take the gaps of SPEC 4.1; without a training-dev error link 2 uses D − T and
+    Links 1–4 take the gaps of docs/rules.md §1; without a training-dev error link 2 uses D − T and
     link 3 is unknown. Link 5 is the production error minus the test error (the dev error
     when there is no test error), else the team's judgement. The first red link's knobs are
     listed, with a warning on knobs that move several links.
@@ -338,7 +338,7 @@ def _reasons(
 
 
 def chain_verdict(chain: Chain, run_name: str | None = None) -> str:
-    """The checklist's decision in one sentence: the first red link and why (SPEC 4.2)."""
+    """The checklist's decision in one sentence: the first red link and why (docs/rules.md §2)."""
     on = f" of run {run_name}" if run_name else ""
     limit = format_points(chain.tolerance)
     if chain.first_red is None:
@@ -353,7 +353,7 @@ def chain_verdict(chain: Chain, run_name: str | None = None) -> str:
     return f"Work on link {link.number}{on}, {link.title.lower()}: {why}."
 
 
-# --- per-project settings: tolerance, link 5 and the team's notes (SPEC 4.2) --------------
+# --- per-project settings: tolerance, link 5 and the team's notes (docs/rules.md §2) --------------
 
 TOLERANCE_SETTING = "checklist.tolerance"
 REAL_WORLD_SETTING = "checklist.real_world"

@@ -1,4 +1,4 @@
-"""CSV downloads that spreadsheets cannot run as formulas (SPEC section 7).
+"""CSV downloads that spreadsheets cannot run as formulas (docs/rules.md §13).
 
 A text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with
 `'` so Excel, LibreOffice and Google Sheets show it as text instead of evaluating it.

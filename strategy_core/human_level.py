@@ -1,4 +1,4 @@
-"""Human-level error: the proxy for Bayes (optimal) error (SPEC section 4).
+"""Human-level error: the proxy for Bayes (optimal) error (docs/rules.md).
 
 A project records several levels (typical person, expert, team of experts, custom); the
 lowest is the proxy unless the team picks another. The values (`HumanLevel`, `HumanLevels`)

@@ -1,4 +1,4 @@
-"""Untrusted text inside Markdown stays text (SPEC section 7).
+"""Untrusted text inside Markdown stays text (docs/rules.md §13).
 
 Names, tags and notes come from uploads and from other people. Before such text is put
 into Markdown (the app's messages, the report), every character Markdown, Streamlit's

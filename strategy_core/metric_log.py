@@ -1,4 +1,5 @@
-"""The metric change log: when and why the team changed its metric or its dev set (SPEC 4.3).
+"""The metric change log: when and why the team changed its metric or its dev set (docs/rules.md
+§3).
 
 A dev set that no longer reflects the data that matters, or a metric that ranks models
 wrongly, is a reason to change it; the log keeps what changed, why, who and when, and the

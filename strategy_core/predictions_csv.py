@@ -2,7 +2,7 @@
 
 A predictions CSV has one row per example of one run: ``example_id, label, prediction`` and
 optionally ``split`` (default dev), ``source``, ``text``, ``url`` / ``image_url`` and
-``weight`` (issue 4, SPEC 4.4). The file's layout (reading the header), the byte check of
+``weight`` (docs/rules.md §4). The file's layout (reading the header), the byte check of
 its text and finding a record's file line live in `strategy_core.values.predictions`, shared
 with the store (which reads the rows with DuckDB), and are re-exported here; this module
 adds the optional columns, the split labels people read and reading a typed split.

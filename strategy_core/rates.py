@@ -1,7 +1,7 @@
 """Error rates: parsing what people type and formatting what they read.
 
 Rates are fractions internally (0.08) and shown as percentages (8.0%). A typed rate is
-``8%`` or ``0.08``; a bare number above 1 is ambiguous and rejected (SPEC section 6).
+``8%`` or ``0.08``; a bare number above 1 is ambiguous and rejected (README "Command line").
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The tagging grid's table: a sample's tags as one checkbox column per category, and the
-edits a person made to it (`GridEdit`: what the store's `TagEdit` is built from; issue 4).
+edits a person made to it (`GridEdit`: what the store's `TagEdit` is built from).
 
 Category columns are named ``cat_<id>`` by the code, so a category name never collides
 with a fixed column; the grid shows the name as the column label.

@@ -1,4 +1,4 @@
-"""The error-analysis spreadsheet in its wide form, in and out (issue 4, SPEC 4.4).
+"""The error-analysis spreadsheet in its wide form, in and out (docs/rules.md §4).
 
 Teams keep one row per reviewed example: ``example_id``, one column per category marked
 x / 1 / yes / true, and a notes (or comments) column. Importing reads that shape; exporting
@@ -95,7 +95,7 @@ def _sheet_columns(headers: Sequence[str]) -> tuple[dict[int, str], dict[int, st
 
 
 def parse_sheet(data: bytes) -> TagSheet:
-    """Read a wide tag sheet (SPEC 4.4). Every other column than the example id, the notes
+    """Read a wide tag sheet (docs/rules.md §4). Every other column than the example id, the notes
     and the descriptive ones (label, prediction, url, text…) is a category; its cells must
     be tag marks (x, 1, yes, true, ✓ or empty, 0, no, false). Notes stay text as written:
     a note starting with `=` is kept, never evaluated. Raises TagSheetError listing every

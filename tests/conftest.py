@@ -11,7 +11,7 @@ from strategy_core.store import Store, open_store
 from strategy_core.usecases.demo import seed_demo
 
 REPO = Path(__file__).resolve().parent.parent
-# Copies of shared/samples kept in the project (the app offers them as examples).
+# Sample exports kept in the project (the app offers them as examples).
 SAMPLES = REPO / "data" / "samples"
 
 

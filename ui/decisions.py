@@ -159,7 +159,7 @@ def free_form(store: Store, project: Project, every: list[Decision]) -> None:
             st.rerun()
 
 
-# --- the project report (issue 7 item 4) ------------------------------------------------
+# --- the project report ------------------------------------------------
 
 # The report's widget keys start with "report_", not "dec_": the log's dec_ controls write,
 # while anyone, viewers too, may prepare and download the report.

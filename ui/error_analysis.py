@@ -322,7 +322,7 @@ def dev_error_form(store: Store, sample: ReviewSample) -> None:
 
 def mislabel_section(store: Store, project: Project, sample: ReviewSample,
                      result: SampleAnalysis, project_samples: Sequence[ReviewSample]) -> None:
-    """The verdict of SPEC 4.5 with its numbers, the reminders, and the label audit."""
+    """The verdict of docs/rules.md §5 with its numbers, the reminders, and the label audit."""
     if sample.kind == "audit":
         errors = next((s for s in project_samples if s.kind == "errors" and
                        s.run_key == sample.run_key), None)
@@ -393,7 +393,7 @@ def draw_audit(store: Store, project: Project, sample: ReviewSample) -> None:
 
 
 def eyeball_section(store: Store, sample: ReviewSample) -> None:
-    """Eyeball vs blackbox dev error per run, with the overfit warning (SPEC 4.4)."""
+    """Eyeball vs blackbox dev error per run, with the overfit warning (docs/rules.md §4)."""
     if sample.eyeball_n is not None and sample.dev_n:
         st.caption(f"The eyeball set is the {sample.eyeball_n:,} dev examples up to the last "
                    f"mistake drawn into this sample (in the seeded random order); the other "

@@ -2,7 +2,7 @@
 
 The grid is built from a snapshot of the tags taken when it was opened (kept in the session
 with each example's version), so a save names the versions the person started from and the
-store can refuse, with the current values, a save over someone else's (SPEC 7).
+store can refuse, with the current values, a save over someone else's (docs/rules.md §13).
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def _column_config(ids: Sequence[int], names: dict[int, str]) -> dict[str, objec
     for cid in ids:
         name = names.get(cid, "?")
         config[category_column(cid)] = st.column_config.CheckboxColumn(
-            name, help="The example's label is wrong (SPEC 4.5)" if name == INCORRECTLY_LABELED
+            name, help="The example's label is wrong" if name == INCORRECTLY_LABELED
             else None)
     return config
 

@@ -168,7 +168,7 @@ def delete_predictions(store: Store, project: Project, runs: Sequence[Run]) -> N
 
 def draw_sample(store: Store, project: Project, runs: Sequence[Run],
                 sets: Sequence[PredictionSet]) -> None:
-    """A seeded random sample of a run's misclassified dev examples (SPEC 4.4)."""
+    """A seeded random sample of a run's misclassified dev examples (docs/rules.md §4)."""
     by_key = {run.key: run for run in runs}
     with_dev = [s for s in sets if s.run_key in by_key and s.splits.get("dev")]
     if not with_dev:
@@ -193,7 +193,7 @@ def draw_sample(store: Store, project: Project, runs: Sequence[Run],
         if mode == "mistakes":
             size = left.number_input("Mistakes", min_value=1, max_value=MAX_SAMPLE_SIZE,
                                      value=DEFAULT_SAMPLE_SIZE, key="ea_draw_size",
-                                     help="SPEC default 100; all of them when there are fewer")
+                                     help="Default 100; all of them when there are fewer")
             eyeball = None
         else:
             suggested = min(dev.n, eyeball_size(dev.error or 0.0001, DEFAULT_SAMPLE_SIZE)) \

@@ -110,7 +110,7 @@ def decision_origin(decision: Decision | None) -> None:
                    f"{decision.decided_at:%Y-%m-%d}; change them or pick a reference case.")
 
 
-# --- End-to-end or pipeline (SPEC 4.7) -------------------------------------------------
+# --- End-to-end or pipeline (docs/rules.md §7) -------------------------------------------------
 
 E2E_PRESET = "e2e_preset"
 _E2E_KEYS = {"examples": "e2e_examples", "complexity": "e2e_complexity",
@@ -152,7 +152,7 @@ def _reset_thresholds() -> None:
 
 
 def end_to_end_guide(store: Store, project: Project) -> EndToEndVerdict:
-    """The questions of SPEC 4.7, the adjustable thresholds, and the verdict."""
+    """The questions of docs/rules.md §7, the adjustable thresholds, and the verdict."""
     decision = last_decision(store, project.id, "end_to_end", "end_to_end")
     defaults = _e2e_state({"examples": 10_000, "complexity": "medium"})
     defaults.update({_threshold_key(level): n for level, n in END_TO_END_THRESHOLDS.items()})

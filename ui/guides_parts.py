@@ -1,4 +1,4 @@
-"""Error analysis by parts (SPEC 4.7): the pipeline's components in order, the reviewed
+"""Error analysis by parts (docs/rules.md §7): the pipeline's components in order, the reviewed
 errors each one is blamed for (counts, or per example of a review sample), the tally, and
 each component next to human level with the flawed-pipeline flag. Saved per project."""
 

@@ -1,4 +1,4 @@
-"""The transfer-learning and multi-task guides (SPEC 4.8): answers, adjustable thresholds,
+"""The transfer-learning and multi-task guides (docs/rules.md §8): answers, adjustable thresholds,
 the per-task data table and the label-coverage view of an uploaded label matrix."""
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ def _reset_transfer_thresholds() -> None:
 
 
 def transfer_guide(store: Store, project: Project) -> TransferVerdict:
-    """The transfer questions of SPEC 4.8 with the adjustable ratio and retrain threshold."""
+    """The transfer questions of docs/rules.md §8 with the adjustable ratio and retrain
+    threshold."""
     decision = guides.last_decision(store, project.id, "transfer", "transfer")
     defaults = _transfer_state({"source_examples": 100_000, "target_examples": 1_000})
     defaults.update({_TR_KEYS["ratio"]: float(TRANSFER_RATIO),
@@ -175,7 +176,7 @@ def _task_counts(frame: pd.DataFrame) -> tuple[dict[str, int], list[str]]:
 
 
 def multitask_guide(store: Store, project: Project) -> MultitaskVerdict | None:
-    """The multi-task questions of SPEC 4.8 and the per-task data table."""
+    """The multi-task questions of docs/rules.md §8 and the per-task data table."""
     decision = guides.last_decision(store, project.id, "transfer", "multitask")
     defaults = _multitask_state({"tasks": {"task 1": 1_000, "task 2": 1_000}})
     defaults[MT_PRESET] = guides.CUSTOM

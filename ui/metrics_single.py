@@ -26,7 +26,7 @@ from ui import cache
 from ui import metrics as data
 
 SOURCES = {"runs": "From the runs' metrics", "table": "Enter a table"}
-# SPEC 4.3's example, so the table opens on something worth reading.
+# docs/rules.md §3's example, so the table opens on something worth reading.
 F1_EXAMPLE = [{"classifier": "A", "precision": 95.0, "recall": 90.0},
               {"classifier": "B", "precision": 98.0, "recall": 85.0}]
 SLICE_EXAMPLE = [

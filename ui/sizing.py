@@ -1,5 +1,5 @@
 """The sizing page's calculators: can the dev set tell two runs apart, interval width,
-size to detect a difference, eyeball set and split ratios (SPEC 4.6).
+size to detect a difference, eyeball set and split ratios (docs/rules.md §6).
 
 The project's runs ranked by dev error and the reads of per-example predictions go through
 `ui.cache` (keyed on the data version, so any save shows on everyone's next rerun).

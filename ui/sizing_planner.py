@@ -1,5 +1,5 @@
 """The sizing page's split planner for mismatched sources and the check that dev and test
-come from the same distribution (SPEC 4.6). The planner's inputs are saved per project so
+come from the same distribution (docs/rules.md §6). The planner's inputs are saved per project so
 the whole team sees the same plan."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ WHERE = {
 
 
 def saved_plan(store: Store, project_id: int) -> tuple[PlanInputs, str, int]:
-    """The team's saved planner inputs, else the SPEC example; a line saying which; and the
+    """The team's saved planner inputs, else the docs/rules.md example; a line saying which; and the
     setting's edit version (0 while nothing is saved)."""
     plan = cache.read(usecase.saved_plan, store, project_id)
     return plan.inputs, WHERE[plan.state], plan.version

@@ -1,4 +1,4 @@
-"""Charts of the diagnosis pages (SPEC 4.1, 4.2): the error staircase of one run, each gap's
+"""Charts of the diagnosis pages (docs/rules.md §1, §2): the error staircase of one run, each gap's
 trend across runs, and the orthogonalization chain against the tolerance.
 
 Each gap kind keeps one colour everywhere (`GAP_COLORS`), so the staircase, the trend and
@@ -43,7 +43,7 @@ LEVEL_LABELS: dict[str, str] = {
     "dev": "Dev",
     "test": "Test",
 }
-# Which gap sits between two neighbouring levels of the staircase (SPEC 4.1 formulas;
+# Which gap sits between two neighbouring levels of the staircase (docs/rules.md §1 formulas;
 # without a training-dev error, variance is dev − training).
 _STEP_GAPS: dict[tuple[str, str], str] = {
     ("human", "train"): "avoidable_bias",

@@ -1,4 +1,4 @@
-"""Charts of the error-analysis page (SPEC 4.4): category shares with their Wilson
+"""Charts of the error-analysis page (docs/rules.md §4): category shares with their Wilson
 intervals and ceilings, and eyeball vs blackbox dev error across runs."""
 
 from __future__ import annotations

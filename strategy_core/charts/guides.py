@@ -1,4 +1,4 @@
-"""Charts of the decision guides (SPEC 4.7, 4.8): the data a mapping needs, the blame per
+"""Charts of the decision guides (docs/rules.md §7, §8): the data a mapping needs, the blame per
 pipeline component, each component against human level, the data of transfer and multi-task
 tasks, and label coverage.
 
@@ -198,7 +198,7 @@ def task_data_frame(result: MultitaskVerdict) -> pd.DataFrame:
 
 def task_data_chart(result: MultitaskVerdict) -> alt.Chart:
     """Each task's data against half of all the data: a task past the line has more than
-    all the other tasks together (SPEC 4.8: the data per task is not similar)."""
+    all the other tasks together (docs/rules.md §8: the data per task is not similar)."""
     frame = task_data_frame(result)
     order = frame["task"].tolist()
     half = float(frame["examples"].sum()) / 2

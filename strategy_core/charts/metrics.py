@@ -1,4 +1,4 @@
-"""Charts of the metrics page (SPEC 4.3): the optimizing metric against a constrained one
+"""Charts of the metrics page (docs/rules.md §3): the optimizing metric against a constrained one
 with the threshold and the feasible region, the optimizing metric's trend over runs with
 the metric / dev-set change marks, and plain vs weighted error per run."""
 

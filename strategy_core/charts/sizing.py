@@ -1,4 +1,4 @@
-"""Charts of the sizing page (SPEC 4.6): interval width against set size, the examples
+"""Charts of the sizing page (docs/rules.md §6): interval width against set size, the examples
 needed to tell two runs apart, the split plan's allocation, and dev vs test source mix."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Commands for the diagnosis rules: `diagnose` (SPEC 4.1) and `checklist` (SPEC 4.2).
+"""Commands for the diagnosis rules: `diagnose` (docs/rules.md §1) and `checklist` (docs/rules.md
+§2).
 
     diagnose --human 1% --train 8% --dev 10% [--train-dev R] [--test R] [--n-train N] … [--json]
     diagnose --project NAME [--run NAME] [--json]

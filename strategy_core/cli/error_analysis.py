@@ -1,4 +1,5 @@
-"""Commands for error analysis: `import-predictions`, `ceiling`, `mislabel` (SPEC 4.4, 4.5)."""
+"""Commands for error analysis: `import-predictions`, `ceiling`, `mislabel` (docs/rules.md §4,
+§5)."""
 
 from __future__ import annotations
 

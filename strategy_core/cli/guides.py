@@ -1,4 +1,4 @@
-"""Commands for the decision guides (SPEC 4.7, 4.8): `guide transfer`, `guide multitask`,
+"""Commands for the decision guides (docs/rules.md §7, §8): `guide transfer`, `guide multitask`,
 `guide end-to-end`. They decide from their arguments and touch no database."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Commands for the single-number metric: `f1` and `select` (SPEC 4.3)."""
+"""Commands for the single-number metric: `f1` and `select` (docs/rules.md §3)."""
 
 from __future__ import annotations
 

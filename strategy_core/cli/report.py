@@ -1,4 +1,4 @@
-"""`report --project NAME --format md|html --out FILE [--json]` (issue 7 item 5): write the
+"""`report --project NAME --format md|html --out FILE [--json]`: write the
 project report (Markdown, or a self-contained HTML file) and say what was written.
 
 It only reads the database. An unknown project or a file that cannot be written is bad

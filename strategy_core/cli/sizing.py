@@ -1,4 +1,4 @@
-"""Commands for dev/test sizing and splits (SPEC 4.6): `size ci|detect|eyeball|split`,
+"""Commands for dev/test sizing and splits (docs/rules.md §6): `size ci|detect|eyeball|split`,
 `plan-split`, `compare-dist`. They compute from their arguments and touch no database."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Gap decomposition of one run's error levels (SPEC section 4.1).
+"""Gap decomposition of one run's error levels (docs/rules.md §1).
 
 Human-level error H stands in for Bayes error. The gaps between human level and the
 training (T), training-dev (TD), dev (D) and test (X) errors say where the remaining

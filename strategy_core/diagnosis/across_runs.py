@@ -1,4 +1,4 @@
-"""The decomposition across a project's runs (SPEC 4.1): every run against the project's
+"""The decomposition across a project's runs (docs/rules.md §1): every run against the project's
 human level, the focus verdict in one sentence, how the focus gap moved, and the table of
 the diagnosis page."""
 
@@ -65,7 +65,7 @@ def levels_of_run(run: Run, human: float | None) -> ErrorLevels:
 def diagnose_runs(
     runs: Sequence[Run], human: float | None, confidence: float = 0.95
 ) -> tuple[RunDiagnosis, ...]:
-    """Decompose every run (SPEC 4.1) against the same human level, keeping the runs' order
+    """Decompose every run (docs/rules.md §1) against the same human level, keeping the runs' order
     (the store gives them oldest first, by created time)."""
     levels = [levels_of_run(run, human) for run in runs]
     if not 0 < confidence < 1:
@@ -78,7 +78,8 @@ def diagnose_runs(
 
 
 def focus_verdict(decomposition: Decomposition, run_name: str | None = None) -> str:
-    """The decision in one sentence: which gap to work on, its size and the rule (SPEC 4.1)."""
+    """The decision in one sentence: which gap to work on, its size and the rule (docs/rules.md
+    §1)."""
     on = f" for run {run_name}" if run_name else ""
     focus = decomposition.focus
     if focus == FOCUS_NONE:

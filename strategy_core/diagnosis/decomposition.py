@@ -1,4 +1,4 @@
-"""The gap decomposition of one run (SPEC 4.1): the gaps, the focus and what is close
+"""The gap decomposition of one run (docs/rules.md §1): the gaps, the focus and what is close
 behind it, the flags, what to try, and the reasons in plain English."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from strategy_core.stats import Interval
 
 @dataclass(frozen=True)
 class Decomposition:
-    """The gaps of one run, the focus and what to do about it (SPEC 4.1)."""
+    """The gaps of one run, the focus and what to do about it (docs/rules.md §1)."""
 
     levels: ErrorLevels
     avoidable_bias: float | None
@@ -84,7 +84,7 @@ def decompose(
 ) -> Decomposition:
     """Split a run's error into avoidable bias, variance, data mismatch, dev overfitting.
 
-    SPEC 4.1: bias T − H (needs H), variance TD − T (D − T without TD), data mismatch
+    docs/rules.md §1: bias T − H (needs H), variance TD − T (D − T without TD), data mismatch
     D − TD (needs TD), dev overfitting X − D (needs X). The focus is the largest positive
     gap, ties within 1e-9 going to the earlier row; ``none`` when no gap is positive.
     ``intervals`` are the gaps' intervals when the caller computed them already
@@ -238,7 +238,7 @@ def _runner_up_sentence(focus: str, runner_up: str, gaps: dict[str, float]) -> s
 
 
 def runner_up_note(decomposition: Decomposition) -> str | None:
-    """The gap tied with the focus or close behind it (SPEC 4.1 ties go to chain order)."""
+    """The gap tied with the focus or close behind it (docs/rules.md §1 ties go to chain order)."""
     if decomposition.focus == FOCUS_NONE or decomposition.runner_up is None:
         return None
     known = {name: value for name, value in decomposition.gaps.items() if value is not None}

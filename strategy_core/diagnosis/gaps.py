@@ -1,4 +1,4 @@
-"""The gaps of SPEC 4.1 and what they are measured on: each gap's name, label and formula,
+"""The gaps of docs/rules.md §1 and what they are measured on: each gap's name, label and formula,
 what to try for it, the flags a run's error levels can raise, and the error levels of one
 run with its split sizes."""
 
@@ -10,17 +10,17 @@ from typing import NamedTuple
 
 from strategy_core.errors import InputError
 
-# Two gaps closer than this are equal (SPEC 4.1: "ties (equal to 1e-9) go to the earlier
+# Two gaps closer than this are equal (docs/rules.md §1: "ties (equal to 1e-9) go to the earlier
 # row"); a gap must exceed it to count as positive, so float noise never becomes a focus.
 TIE_TOLERANCE = 1e-9
 
-# A second gap of at least this share of the focus gap is "close behind" it (SPEC 4.1:
+# A second gap of at least this share of the focus gap is "close behind" it (docs/rules.md §1:
 # avoidable bias 10% with data mismatch 9% close behind).
 CLOSE_BEHIND_SHARE = 0.8
 
 
 class Gap(NamedTuple):
-    """One row of the SPEC 4.1 table: the gap's name, how pages show it, its formula."""
+    """One row of the docs/rules.md §1 table: the gap's name, how pages show it, its formula."""
 
     name: str
     label: str
@@ -40,7 +40,7 @@ GAP_LABELS: dict[str, str] = {gap.name: gap.label for gap in GAPS}
 FOCUS_NONE = "none"
 
 # Knobs shared by bias and variance use the same words, so the checklist can tell that
-# they move both links (SPEC 4.2).
+# they move both links (docs/rules.md §2).
 ARCHITECTURE = "Try a different, better-suited architecture (network family or shape)."
 HYPERPARAMETER_SEARCH = "Run a hyperparameter search."
 

@@ -1,4 +1,4 @@
-"""How sure the gaps are (SPEC 4.1): the Wilson and Newcombe intervals of the gaps whose
+"""How sure the gaps are (docs/rules.md §1): the Wilson and Newcombe intervals of the gaps whose
 set sizes are known, computed for many runs at once, and what they mean for the focus."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ _Request = tuple
 
 
 def _interval_requests(levels: ErrorLevels) -> dict[str, _Request]:
-    """The gaps whose two set sizes are known, with what their interval needs (SPEC 4.1)."""
+    """The gaps whose two set sizes are known, with what their interval needs (docs/rules.md §1)."""
     h, t, td, d, x = levels.human, levels.train, levels.train_dev, levels.dev, levels.test
     requests: dict[str, _Request] = {}
     if h is not None and t is not None and levels.n_train:
@@ -54,7 +54,7 @@ def _answer(requests: Sequence[dict[str, _Request]], confidence: float
 
 
 def _intervals(levels: ErrorLevels, confidence: float) -> dict[str, Interval]:
-    """Intervals for the gaps whose two set sizes are known (SPEC 4.1)."""
+    """Intervals for the gaps whose two set sizes are known (docs/rules.md §1)."""
     return _answer([_interval_requests(levels)], confidence)[0]
 
 

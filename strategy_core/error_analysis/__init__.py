@@ -1,6 +1,6 @@
 """Error analysis of reviewed dev mistakes: shares, ceilings, priority, labels, eyeball set.
 
-The rules of SPEC sections 4.4 (error analysis) and 4.5 (mislabeled examples). Every
+The rules of docs/rules.md §4 (error analysis) and 4.5 (mislabeled examples). Every
 function here is pure: counts and rates in, a frozen result with the numbers, the verdict
 and the reasons out.
 

@@ -1,4 +1,4 @@
-"""Error categories (SPEC 4.4, 4.5): the reserved "Incorrectly labeled" category, how a
+"""Error categories (docs/rules.md §4, §5): the reserved "Incorrectly labeled" category, how a
 category name is stored, and which cells of the wide error-analysis spreadsheet mark a
 category. The reserved category and category names live in
 `strategy_core.values.categories`, shared with the store, and are re-exported here."""
@@ -29,7 +29,7 @@ _UNMARKED = frozenset({"", "0", "no", "false", "n"})
 
 
 def parse_tag_mark(cell: object) -> bool:
-    """Whether a cell of the wide error-analysis spreadsheet marks the category (SPEC 4.4).
+    """Whether a cell of the wide error-analysis spreadsheet marks the category (docs/rules.md §4).
 
     Marked: x, 1, yes, true, y, ✓ (any case). Not marked: empty, 0, no, false, n, and a
     missing cell (None or NaN, as pandas reads an empty cell). Anything else is an

@@ -1,4 +1,4 @@
-"""Whether the eyeball dev set is overfit (SPEC 4.4): each run's eyeball and blackbox error,
+"""Whether the eyeball dev set is overfit (docs/rules.md §4): each run's eyeball and blackbox error,
 and whether eyeball error falls clearly faster than blackbox error."""
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class EyeballRun:
 
 @dataclass(frozen=True)
 class EyeballCheck:
-    """Whether the eyeball dev set is overfit (SPEC 4.4); see ``eyeball_blackbox``."""
+    """Whether the eyeball dev set is overfit (docs/rules.md §4); see ``eyeball_blackbox``."""
 
     runs: tuple[EyeballRun, ...]
     growth: float | None
@@ -118,7 +118,7 @@ def _growth_interval(first: EyeballRun, newest: EyeballRun) -> Interval:
 
 
 def eyeball_blackbox(points: Sequence[RunSplitErrors]) -> EyeballCheck:
-    """Is the eyeball dev set overfit? (SPEC 4.4: eyeball error falls clearly faster.)
+    """Is the eyeball dev set overfit? (docs/rules.md §4: eyeball error falls clearly faster.)
 
     The eyeball and blackbox sets are random parts of the same dev set, so without
     overfitting a model errs equally often on both. Per run, gap = blackbox − eyeball

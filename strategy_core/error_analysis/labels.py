@@ -1,4 +1,4 @@
-"""Incorrect labels (SPEC 4.5): whether fixing the labels of dev mistakes is worth it now,
+"""Incorrect labels (docs/rules.md §5): whether fixing the labels of dev mistakes is worth it now,
 and what an audit of correctly classified examples says about dev error."""
 
 from __future__ import annotations
@@ -33,13 +33,13 @@ LABEL_FIX_REMINDERS: tuple[str, ...] = (
     "than systematic noise, so leave it unless the errors are systematic.",
 )
 
-# Gaps that differ by no more than this are treated as equal (as in SPEC 4.1).
+# Gaps that differ by no more than this are treated as equal (as in docs/rules.md §1).
 _EPS = 1e-9
 
 
 @dataclass(frozen=True)
 class MislabelVerdict:
-    """Whether fixing incorrect labels is worth it now (SPEC 4.5)."""
+    """Whether fixing incorrect labels is worth it now (docs/rules.md §5)."""
 
     share: float
     share_low: float
@@ -63,7 +63,7 @@ def mislabel_verdict(
     mislabeled: int,
     other_counts: Mapping[str, int] | None = None,
 ) -> MislabelVerdict:
-    """Fix labels or not (SPEC 4.5).
+    """Fix labels or not (docs/rules.md §5).
 
     Error due to labels = E·s_label. ``fix_labels`` when s_label ≥ 20%, or when other
     categories were tagged (some count > 0) and none has a larger share (a tie counts as
@@ -148,7 +148,7 @@ def _fix_labels_or_not(labels: int, reviewed: int, others: Mapping[str, int]) ->
 
 @dataclass(frozen=True)
 class LabelAudit:
-    """Incorrect labels among correctly classified dev examples (SPEC 4.5: "consider
+    """Incorrect labels among correctly classified dev examples (docs/rules.md §5: "consider
     auditing examples the model got right too")."""
 
     dev_error: float
@@ -182,7 +182,7 @@ def label_audit(
     errors_reviewed: int | None = None,
     errors_mislabeled: int | None = None,
 ) -> LabelAudit:
-    """What an audit of correctly classified dev examples says about dev error (SPEC 4.5).
+    """What an audit of correctly classified dev examples says about dev error (docs/rules.md §5).
 
     A "correct" example whose label is wrong is a hidden mistake: about (1 − E)·s_audit of
     the dev set. With the review of mistakes as well (s_label of them incorrectly labeled,

@@ -1,4 +1,4 @@
-"""The review of dev mistakes (SPEC 4.4): how adequate a review of n mistakes is, and each
+"""The review of dev mistakes (docs/rules.md §4): how adequate a review of n mistakes is, and each
 tagged category's share, ceiling and priority."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from strategy_core.error_analysis.common import _count, _reviewed, _share_interv
 from strategy_core.errors import InputError
 from strategy_core.rates import format_pct, format_points, parse_rate
 
-# (key, smallest number reviewed, display label, what it means), smallest first (SPEC 4.4).
+# (key, smallest number reviewed, display label, what it means), smallest first (docs/rules.md §4).
 ADEQUACY_LEVELS: tuple[tuple[str, int, str, str], ...] = (
     (
         "very_small",
@@ -51,7 +51,7 @@ ADEQUACY_MEANINGS: dict[str, str] = {key: meaning for key, _, _, meaning in ADEQ
 
 
 def adequacy(reviewed: int) -> str:
-    """Adequacy of a review by the number of mistakes reviewed (SPEC 4.4).
+    """Adequacy of a review by the number of mistakes reviewed (docs/rules.md §4).
 
     Fewer than 20 ``very_small``, 20–49 ``rough``, 50–99 ``good``, 100 or more
     ``very_good``. Labels and meanings are in ``ADEQUACY_LABELS`` / ``ADEQUACY_MEANINGS``.
@@ -94,7 +94,7 @@ class CategoryShare:
 
 @dataclass(frozen=True)
 class ReviewSummary:
-    """Shares, ceilings and priority of the categories tagged in a review (SPEC 4.4)."""
+    """Shares, ceilings and priority of the categories tagged in a review (docs/rules.md §4)."""
 
     dev_error: float
     reviewed: int
@@ -157,7 +157,7 @@ def summarize_review(
     counts: Mapping[str, int],
     efforts: Mapping[str, float] | None = None,
 ) -> ReviewSummary:
-    """Share, Wilson 95% interval and ceiling of each tagged category (SPEC 4.4).
+    """Share, Wilson 95% interval and ceiling of each tagged category (docs/rules.md §4).
 
     share s = examples tagged / examples reviewed (an example may carry several categories,
     so shares need not add to 100%); fixing a category removes at most E·s of dev error E

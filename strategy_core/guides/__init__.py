@@ -1,7 +1,7 @@
 """Decision guides: end-to-end or pipeline, error analysis by parts, transfer, multi-task.
 
-The rules of SPEC sections 4.7 and 4.8. Each guide is a pure function from the team's
-answers to a frozen verdict with its reasons; the reference cases of the SPEC are kept as
+The rules of docs/rules.md §7 and §8. Each guide is a pure function from the team's
+answers to a frozen verdict with its reasons; the reference cases of the docs/rules.md are kept as
 presets so the pages can offer them and the tests can check them.
 
 One module per topic, everything public re-exported here: `end_to_end` (end-to-end or

@@ -1,5 +1,5 @@
-"""End-to-end or pipeline (SPEC 4.7): the rule of thumb on how many labeled (x, y) examples
-a mapping of each complexity needs, the verdict with its reasons, and the SPEC's reference
+"""End-to-end or pipeline (docs/rules.md §7): the rule of thumb on how many labeled (x, y) examples
+a mapping of each complexity needs, the verdict with its reasons, and the docs/rules.md's reference
 cases as presets."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from strategy_core.guides.common import GuideVerdict, _count, _flag
 COMPLEXITIES = ("low", "medium", "high")
 
 END_TO_END_THRESHOLDS: dict[str, int] = {"low": 10_000, "medium": 100_000, "high": 1_000_000}
-"""Labeled (x, y) examples an end-to-end model needs, by the mapping's complexity (SPEC 4.7).
+"""Labeled (x, y) examples an end-to-end model needs, by the mapping's complexity (docs/rules.md
+§7).
 
 Rules of thumb, not laws: the UI states them as adjustable defaults.
 """
@@ -37,7 +38,7 @@ END_TO_END_THRESHOLD_NOTES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class EndToEndVerdict(GuideVerdict):
-    """The end-to-end verdict with the numbers behind it (SPEC 4.7)."""
+    """The end-to-end verdict with the numbers behind it (docs/rules.md §7)."""
 
     examples: int
     complexity: str
@@ -78,7 +79,7 @@ def end_to_end_verdict(
     hand_designed_useful: bool | None = None,
     thresholds: Mapping[str, int] = END_TO_END_THRESHOLDS,
 ) -> EndToEndVerdict:
-    """End-to-end, pipeline or uncertain (SPEC 4.7).
+    """End-to-end, pipeline or uncertain (docs/rules.md §7).
 
     ``end_to_end`` when the labeled (x, y) examples reach ``thresholds[complexity]``;
     below that ``pipeline`` when plenty of sub-task data or useful hand-designed

@@ -1,4 +1,4 @@
-"""The labels of a multi-task data set (SPEC 4.8): how many examples carry a label for each
+"""The labels of a multi-task data set (docs/rules.md §8): how many examples carry a label for each
 task, and reading a label matrix CSV with its missing-label marks and its task columns."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class TaskCoverage:
 
 @dataclass(frozen=True)
 class LabelCoverage:
-    """Label coverage per task of a multi-task data set (SPEC 4.8)."""
+    """Label coverage per task of a multi-task data set (docs/rules.md §8)."""
 
     tasks: tuple[TaskCoverage, ...]
     examples: int
@@ -53,7 +53,7 @@ def label_coverage(
     matrix: pd.DataFrame | Iterable[Mapping[str, object]],
     tasks: Sequence[str] | None = None,
 ) -> LabelCoverage:
-    """Labeled and missing count per task (SPEC 4.8).
+    """Labeled and missing count per task (docs/rules.md §8).
 
     ``matrix`` holds one row per example and one column (or key) per task; None, NaN and
     empty text mean the label is missing, as does a key absent from a row. ``tasks``

@@ -1,5 +1,5 @@
-"""Multi-task learning (SPEC 4.8): the verdict from the data per task and the team's
-answers, the SPEC's reference cases as presets, and the note for when transfer learning
+"""Multi-task learning (docs/rules.md §8): the verdict from the data per task and the team's
+answers, the docs/rules.md's reference cases as presets, and the note for when transfer learning
 fits as well."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class TaskData:
 
 @dataclass(frozen=True)
 class MultitaskVerdict(GuideVerdict):
-    """The multi-task verdict with the data per task behind it (SPEC 4.8)."""
+    """The multi-task verdict with the data per task behind it (docs/rules.md §8)."""
 
     tasks: tuple[TaskData, ...]
     shared_low_level: str
@@ -88,7 +88,7 @@ _BIG_SENTENCES = {
 def multitask_verdict(
     tasks: Mapping[str, int], shared_low_level: str, big_network: str
 ) -> MultitaskVerdict:
-    """Multi-task learning: recommended, not recommended or uncertain (SPEC 4.8).
+    """Multi-task learning: recommended, not recommended or uncertain (docs/rules.md §8).
 
     ``recommended`` when the tasks share low-level features (``yes``), a network big
     enough for all of them can be trained (``yes``), and the data is similar: for each
@@ -191,7 +191,8 @@ MULTITASK_PRESETS: dict[str, dict[str, Any]] = {
 
 
 def both_fit_note(transfer: TransferVerdict, multitask: MultitaskVerdict) -> str | None:
-    """The note that transfer is used far more often, when both guides recommend (SPEC 4.8)."""
+    """The note that transfer is used far more often, when both guides recommend (docs/rules.md
+    §8)."""
     if transfer.verdict == "recommended" and multitask.verdict == "recommended":
         return TRANSFER_MORE_COMMON
     return None

@@ -1,4 +1,4 @@
-"""Error analysis by parts (SPEC 4.7): which pipeline component the reviewed errors blame,
+"""Error analysis by parts (docs/rules.md §7): which pipeline component the reviewed errors blame,
 and each component and the whole system against human level, which flags a flawed
 pipeline design."""
 
@@ -12,7 +12,7 @@ from strategy_core.guides.common import _count, _name
 from strategy_core.rates import format_pct, format_points, parse_rate
 from strategy_core.stats import wilson_interval
 
-# Rates that differ by no more than this are treated as equal (as in SPEC 4.1).
+# Rates that differ by no more than this are treated as equal (as in docs/rules.md §1).
 _EPS = 1e-9
 
 
@@ -82,7 +82,7 @@ def _pipeline(components: Sequence[str]) -> list[str]:
 def blame_tally(
     components: Sequence[str], attributions: Mapping[str, int] | Sequence[str]
 ) -> BlameTally:
-    """Tally which component first fixes each reviewed error (SPEC 4.7).
+    """Tally which component first fixes each reviewed error (docs/rules.md §7).
 
     For each reviewed error the team records the first component that, given perfect
     output, fixes the system's answer. ``attributions`` is one component name per error,
@@ -190,7 +190,7 @@ class ComponentGap:
 
 @dataclass(frozen=True)
 class PipelineCheck:
-    """Each component and the whole system against human level (SPEC 4.7)."""
+    """Each component and the whole system against human level (docs/rules.md §7)."""
 
     components: tuple[ComponentGap, ...]
     system_error: float
@@ -234,7 +234,7 @@ class PipelineCheck:
 PIPELINE_MARGIN = 0.005
 """A component is near human level when its error is at most 0.5 points above it.
 
-The same default as the orthogonalization tolerance (SPEC 4.2).
+The same default as the orthogonalization tolerance (docs/rules.md §2).
 """
 
 
@@ -244,7 +244,7 @@ def pipeline_check(
     system_human_error: float | str,
     margin: float | str = PIPELINE_MARGIN,
 ) -> PipelineCheck:
-    """Flag a flawed pipeline design (SPEC 4.7).
+    """Flag a flawed pipeline design (docs/rules.md §7).
 
     A component (or the system) is near human level when error − human error ≤ ``margin``
     (default 0.5 points). ``flawed_pipeline`` when every component is near human level

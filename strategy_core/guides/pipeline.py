@@ -1,5 +1,5 @@
 """A project's pipeline and its error analysis by parts as kept in the project's settings
-(SPEC 4.7): the components, the blame counts or per-example attributions, the levels
+(docs/rules.md §7): the components, the blame counts or per-example attributions, the levels
 entered so far, and reading a saved analysis back."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ MAX_COMPONENT_NAME = 60
 
 
 def pipeline_components(text: str) -> tuple[str, ...]:
-    """The pipeline's components from text, one per line, in pipeline order (SPEC 4.7).
+    """The pipeline's components from text, one per line, in pipeline order (docs/rules.md §7).
 
     Blank lines are skipped; no names at all gives an empty tuple (nothing defined yet).
     """
@@ -68,7 +68,7 @@ class PipelineAnalysis:
         return self.sample_id is not None
 
     def tally(self) -> BlameTally:
-        """The blame tally (SPEC 4.7) from the counts or the per-example attributions."""
+        """The blame tally (docs/rules.md §7) from the counts or the per-example attributions."""
         if self.per_example:
             return blame_tally(self.components, list(self.example_blame.values()))
         return blame_tally(self.components, self.counts)
@@ -116,7 +116,7 @@ def pipeline_analysis(
     system_human_error: object = None,
     margin: object = PIPELINE_MARGIN,
 ) -> PipelineAnalysis:
-    """Check and build a pipeline analysis (SPEC 4.7); raises InputError naming the problem.
+    """Check and build a pipeline analysis (docs/rules.md §7); raises InputError naming the problem.
 
     Counts, attributions and levels must name components of the pipeline; an example
     without a blamed component is left out. Rates are fractions or '8%' text.

@@ -1,5 +1,5 @@
-"""Transfer learning from task A to task B (SPEC 4.8): the data-ratio and retrain rules of
-thumb, the verdict with its reasons, and the SPEC's reference cases as presets."""
+"""Transfer learning from task A to task B (docs/rules.md §8): the data-ratio and retrain rules of
+thumb, the verdict with its reasons, and the docs/rules.md's reference cases as presets."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from strategy_core.errors import InputError
 from strategy_core.guides.common import _VERDICT_PHRASES, _answer, _count, _flag
 
 TRANSFER_RATIO = 10
-"""Task A needs at least this many times task B's data for transfer to pay off (SPEC 4.8)."""
+"""Task A needs at least this many times task B's data for transfer to pay off (docs/rules.md
+§8)."""
 
 TRANSFER_RETRAIN_THRESHOLD = 10_000
 """Below this many task-B examples retrain only the last layer(s); from it, all layers.
@@ -104,7 +105,7 @@ def transfer_verdict(
     ratio: float = TRANSFER_RATIO,
     retrain_threshold: int = TRANSFER_RETRAIN_THRESHOLD,
 ) -> TransferVerdict:
-    """Transfer learning from A to B: recommended, not recommended or uncertain (SPEC 4.8).
+    """Transfer learning from A to B: recommended, not recommended or uncertain (docs/rules.md §8).
 
     ``recommended`` when A and B take the same input kind, A has at least ``ratio`` (10)
     times B's data and A's low-level features help B (``yes``). ``not_recommended`` when

@@ -1,4 +1,4 @@
-"""Single-number evaluation metrics and optimizing + satisficing run selection (SPEC 4.3).
+"""Single-number evaluation metrics and optimizing + satisficing run selection (docs/rules.md §3).
 
 A team needs one number to rank models: F1 instead of precision and recall, the mean over
 slices instead of one error per region, a weighted error when some mistakes cost more.

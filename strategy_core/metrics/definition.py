@@ -1,4 +1,4 @@
-"""The team's metric definition (SPEC 4.3): what it optimizes and which thresholds every
+"""The team's metric definition (docs/rules.md §3): what it optimizes and which thresholds every
 other metric must meet, as kept in the project's settings; the usual starting point;
 selection over the project's runs; and the Pareto front of two metrics."""
 
@@ -20,7 +20,7 @@ __all__ = ["SelectionDefinition", "pareto_front", "select_from_runs", "suggest_d
 
 def suggest_definition(metrics: Sequence[str]) -> SelectionDefinition:
     """The usual starting point: minimize dev_error; when a latency metric is recorded, keep
-    it ≤ 100 ms (SPEC 4.3's example threshold; 0.1 when the metric is in seconds)."""
+    it ≤ 100 ms (docs/rules.md §3's example threshold; 0.1 when the metric is in seconds)."""
     objective = Objective("dev_error", "min")
     if "dev_error" not in metrics:
         for metric in metrics:

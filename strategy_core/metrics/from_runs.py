@@ -1,4 +1,4 @@
-"""F1 and slice averages from the metrics the runs record (SPEC 4.3): precision/recall pairs
+"""F1 and slice averages from the metrics the runs record (docs/rules.md §3): precision/recall pairs
 and F1 per run, metric families that differ only in the slice, and classifiers ranked on
 their average over the slices."""
 
@@ -46,7 +46,7 @@ def compare_run_f1(runs: Sequence[RunMetrics], precision: str = "precision",
     """F1 of every run that records both metrics; the highest F1 wins (4.3).
 
     If any recorded value is above 1 the metric was exported in percent: every value of it
-    is divided by 100 (the run CSV rule of SPEC 5). Runs lacking a value are skipped, not
+    is divided by 100 (the run CSV rule of docs/rules.md §9). Runs lacking a value are skipped, not
     dropped silently: `skipped` names them.
     """
     scale = {m: 100.0 if any((v := _known_value(r.values.get(m))) is not None and v > 1

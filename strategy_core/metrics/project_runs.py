@@ -1,4 +1,4 @@
-"""The project's runs as metric values (SPEC 4.3): each run's error fields and extra
+"""The project's runs as metric values (docs/rules.md §3): each run's error fields and extra
 metrics by name, which metrics a selection can use, and the check that a named metric is
 one the project records."""
 

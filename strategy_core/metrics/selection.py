@@ -1,4 +1,4 @@
-"""Optimizing + satisficing selection (SPEC 4.3): the objective and the thresholds, parsed
+"""Optimizing + satisficing selection (docs/rules.md §3): the objective and the thresholds, parsed
 from text, and the best run on the objective among the runs that meet every threshold."""
 
 from __future__ import annotations

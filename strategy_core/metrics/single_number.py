@@ -1,4 +1,4 @@
-"""Single-number evaluation metrics (SPEC 4.3): F1 instead of precision and recall, the mean
+"""Single-number evaluation metrics (docs/rules.md §3): F1 instead of precision and recall, the mean
 over slices instead of one error per region, a weighted error when some mistakes cost
 more."""
 

@@ -1,4 +1,4 @@
-"""Weighted error per run (SPEC 4.3): weights per attribute value, and each run's plain and
+"""Weighted error per run (docs/rules.md §3): weights per attribute value, and each run's plain and
 weighted error side by side, saying whether the weights change the pick."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Run CSV import: read the file, detect the tracker's format, propose a column mapping,
-and build validated runs (SPEC section 5).
+and build validated runs (docs/rules.md §9).
 
 The mapping says, for every column, its role (a run field, an extra metric, a param, or
 ignored) and for error columns whether the values are errors or accuracies and fractions or

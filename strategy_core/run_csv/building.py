@@ -1,4 +1,4 @@
-"""Building runs from a run CSV and its confirmed mapping (SPEC section 5): every row
+"""Building runs from a run CSV and its confirmed mapping (docs/rules.md §9): every row
 validated into a run exactly as it will be stored, or the problems, each naming the row
 and the column; and warnings about scales that look wrong."""
 
@@ -15,7 +15,7 @@ from strategy_core.runs import ERROR_FIELDS, MAX_NAME_LENGTH, RUN_FIELDS, SIZE_F
 
 
 def build_runs(table: RawTable, mapping: Sequence[ColumnMapping]) -> RunBuild:
-    """Apply the mapping and validate every row (SPEC section 5, issue 2 rules).
+    """Apply the mapping and validate every row (docs/rules.md §9, rules).
 
     Errors must lie in [0, 1] after conversion, with no NaN or infinity; sizes are positive
     whole numbers; at least one error column and a run name or id; no run id or name twice.

@@ -1,4 +1,4 @@
-"""Detecting what a run CSV holds (SPEC section 5): which tracker wrote it, what each
+"""Detecting what a run CSV holds (docs/rules.md §9): which tracker wrote it, what each
 column means, and whether error columns hold fractions or percents; the proposed mapping
 of every column for the user to confirm or correct."""
 
@@ -73,7 +73,7 @@ _SIZE_TOKENS = {"n", "num", "size", "count", "examples", "samples", "nb"}
 
 
 def detect_format(headers: Sequence[str]) -> str:
-    """Which tracker wrote the file, from its header (SPEC section 5)."""
+    """Which tracker wrote the file, from its header (docs/rules.md §9)."""
     names = set(headers)
     if "run_id" in names and any(h.startswith("metrics.") for h in headers):
         return "mlflow"
@@ -200,7 +200,8 @@ def _numeric_share(cells: Sequence[str], decimal_comma: bool = False) -> float:
 
 
 def detect_scale(cells: Sequence[str], decimal_comma: bool = False) -> str:
-    """How the column's bare numbers are read (SPEC §5): 'percent' when any of them is above
+    """How the column's bare numbers are read (docs/rules.md §9): 'percent' when any of them is
+    above
     1, else 'fraction'; a column whose values all carry % shows as 'percent'.
 
     A value written with % is a percent whatever the scale, so `0.08` beside `12%` is a

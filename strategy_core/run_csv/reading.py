@@ -1,4 +1,4 @@
-"""Reading a run CSV (SPEC section 5): decoding the bytes, refusing what is not CSV text,
+"""Reading a run CSV (docs/rules.md §9): decoding the bytes, refusing what is not CSV text,
 the delimiter, and splitting it into a header and records with their file lines."""
 
 from __future__ import annotations

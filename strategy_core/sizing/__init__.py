@@ -1,4 +1,4 @@
-"""Dev/test set sizing and splits (SPEC 4.6).
+"""Dev/test set sizing and splits (docs/rules.md §6).
 
 How precise an error rate is on n examples, how many examples it takes to tell two
 models apart, how big the eyeball set should be, how to split a data set, and how to

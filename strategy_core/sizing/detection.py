@@ -1,4 +1,4 @@
-"""How many examples it takes to tell two models apart (SPEC 4.6): the paired (McNemar)
+"""How many examples it takes to tell two models apart (docs/rules.md §6): the paired (McNemar)
 and unpaired sizes, whether a dev set can separate two errors, and the smallest difference
 a set size detects."""
 

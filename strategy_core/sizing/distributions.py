@@ -1,4 +1,4 @@
-"""Whether dev and test come from the same distribution (SPEC 4.6): a chi-square test on
+"""Whether dev and test come from the same distribution (docs/rules.md §6): a chi-square test on
 their counts by source."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""How precise an error rate is on n examples (SPEC 4.6): the Wilson interval, and its
+"""How precise an error rate is on n examples (docs/rules.md §6): the Wilson interval, and its
 half-width against the set size for the interval-width chart."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The split planner's inputs as kept per project (SPEC 4.6): the sources with their
+"""The split planner's inputs as kept per project (docs/rules.md §6): the sources with their
 counts, the target and the dev/test sizes, read back from the project's settings or from
 an edited table."""
 
@@ -37,7 +37,7 @@ class PlanInputs:
         }
 
 
-# The SPEC 4.6 example: 200,000 web images and 10,000 phone images, the product sees phones.
+# The docs/rules.md §6 example: 200,000 web images and 10,000 phone images, the product sees phones.
 EXAMPLE_PLAN = PlanInputs((("web", 200_000), ("mobile", 10_000)), "mobile")
 
 

@@ -1,4 +1,4 @@
-"""The project's runs in the calculators (SPEC 4.6): the defaults they start from, and
+"""The project's runs in the calculators (docs/rules.md §6): the defaults they start from, and
 whether the dev set can tell two runs apart, paired when their predictions were uploaded."""
 
 from __future__ import annotations

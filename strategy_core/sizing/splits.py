@@ -1,4 +1,4 @@
-"""How big the eyeball set should be and how to split a data set (SPEC 4.4, 4.6): the rule
+"""How big the eyeball set should be and how to split a data set (docs/rules.md §4, §6): the rule
 of thumb for train/dev/test, and the split when the training data comes from other
 sources than the data the product sees."""
 

@@ -1,4 +1,4 @@
-"""The metric change log and the team's saved metric definition (SPEC 4.3).
+"""The metric change log and the team's saved metric definition (docs/rules.md §3).
 
 The definition (what to optimize, which thresholds) lives in the project's settings under
 `metrics.selection`, so every session sees the same one; saving it also writes a change-log

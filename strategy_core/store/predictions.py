@@ -172,7 +172,7 @@ class PredictionRepo:
                     ) -> PredictionImport:
         """Load a staged predictions CSV for run `run_key`, replacing its earlier upload.
 
-        All or nothing (SPEC 7): the file is read by DuckDB's CSV reader, every row is
+        All or nothing (docs/rules.md §13): the file is read by DuckDB's CSV reader, every row is
         checked in SQL (ids, labels and predictions present; a known split; weights
         non-negative numbers; http(s) URLs; no example id twice in a split), and only a
         clean file is written, in one transaction with the removal of the run's old rows.
@@ -409,7 +409,7 @@ class PredictionRepo:
     def eyeball_counts(self, project_id: int, seed: int, eyeball_key: str
                        ) -> list[EyeballCounts]:
         """Per run, dev errors inside the eyeball set (sampling key ≤ `eyeball_key` for
-        `seed`) and in the rest of dev, the blackbox set (SPEC 4.4). Oldest run first."""
+        `seed`) and in the rest of dev, the blackbox set (docs/rules.md §4). Oldest run first."""
         with self._store.read() as cur:
             rows = cur.execute(
                 f"""SELECT run_id,

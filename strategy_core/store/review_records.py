@@ -31,7 +31,7 @@ class ReviewSample:
     For an ``errors`` sample, ``population`` is the number of misclassified dev examples it
     was drawn from, ``dev_error`` = ``dev_errors`` / ``dev_n`` the run's dev error on its
     predictions, and the eyeball set is the ``eyeball_n`` dev examples whose sampling key
-    is at most ``eyeball_key`` (SPEC 4.4).
+    is at most ``eyeball_key`` (docs/rules.md §4).
     """
 
     id: int

@@ -4,7 +4,7 @@ A review sample is drawn from a run's per-example predictions with a recorded se
 keeps its own copy of the examples, so it stays the same when predictions are uploaded
 again. Tags are one row per sample and example (category ids, notes, reviewed flag) with a
 version number: a save names the version it started from and is refused, with the
-current values, when someone else saved the example in between (SPEC 7).
+current values, when someone else saved the example in between (docs/rules.md §13).
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ class ReviewRepo:
     def draw(self, project_id: int, run_key: int, *, name: str, kind: str = "errors",
              size: int | None = DEFAULT_SAMPLE_SIZE, eyeball_size: int | None = None,
              seed: int | None = None, created_by: str = "") -> ReviewSample:
-        """Draw a seeded, uniformly random sample of a run's dev examples (SPEC 4.4, 4.5).
+        """Draw a seeded, uniformly random sample of a run's dev examples (docs/rules.md §4, §5).
 
         Dev examples are put in a random order by a hash of (seed, example id), so the same
         seed gives the same sample whatever the file's row order. ``errors``: the first

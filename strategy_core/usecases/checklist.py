@@ -86,7 +86,7 @@ def save_note(
 ) -> str:
     """Store the team's note on one link. With ``expected`` (the note as the writer last
     read it), refuse with ConflictError when someone else changed it meanwhile, so two
-    people editing the same note do not silently overwrite each other (SPEC 7)."""
+    people editing the same note do not silently overwrite each other (docs/rules.md §13)."""
     if link not in LINK_NAMES:
         raise InputError(f"unknown checklist link '{link}'")
     clean = (text or "").strip()

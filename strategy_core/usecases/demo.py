@@ -57,7 +57,7 @@ def seed_demo(store: Store, demo_dir: Path = DEMO_DIR) -> bool:
     return True
 
 
-# -- per-example predictions and a tagged review (issue 4) -----------------------------
+# -- per-example predictions and a tagged review -----------------------------
 
 PREDICTION_RUNS: tuple[str, ...] = ("resnet50-mobile-5k", "efficientnet-b3-mobile")
 EXAMPLES_PER_SPLIT = 2500

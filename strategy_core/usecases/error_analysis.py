@@ -1,4 +1,4 @@
-"""The error-analysis workbook: the rules of SPEC 4.4 and 4.5 applied to stored samples.
+"""The error-analysis workbook: the rules of docs/rules.md §4 and §5 applied to stored samples.
 
 The page, the command line and the overview read review samples through these functions,
 so they all show the same numbers: the store counts in SQL, `error_analysis` decides. The
@@ -51,7 +51,8 @@ __all__ = ["DEFAULT_SAMPLE_SIZE", "MAX_SAMPLE_SIZE"]  # re-exported for the page
 @dataclass(frozen=True)
 class SampleAnalysis:
     """A sample's counts and, once something is reviewed and dev error is known, its
-    summary (SPEC 4.4) and the mislabeled-data verdict (SPEC 4.5). ``missing`` says why
+    summary (docs/rules.md §4) and the mislabeled-data verdict (docs/rules.md §5). ``missing`` says
+    why
     a part is absent."""
 
     sample: ReviewSample
@@ -76,7 +77,7 @@ def sample_dev_error(store: Store, sample: ReviewSample) -> float | None:
 
 def analyze_sample(store: Store, sample_id: int, dev_error: float | None = None
                    ) -> SampleAnalysis:
-    """Summary and mislabel verdict of a review sample (SPEC 4.4, 4.5). `dev_error`
+    """Summary and mislabel verdict of a review sample (docs/rules.md §4, §5). `dev_error`
     overrides the sample's own E (for an imported sheet without a run)."""
     sample = store.reviews.get(sample_id)
     counts = store.reviews.counts(sample_id)
@@ -100,7 +101,7 @@ def analyze_sample(store: Store, sample_id: int, dev_error: float | None = None
 def audit_of(store: Store, audit: ReviewSample, errors: ReviewSample | None = None
              ) -> LabelAudit | None:
     """The label audit of an audit sample, with the mistakes' review when given
-    (SPEC 4.5); None until something is audited or when dev error is unknown."""
+    (docs/rules.md §5); None until something is audited or when dev error is unknown."""
     counts = store.reviews.counts(audit.id)
     error = sample_dev_error(store, audit)
     if counts.reviewed == 0 or error is None:
@@ -125,7 +126,7 @@ class EyeballReport:
 
 
 def eyeball_report(store: Store, sample: ReviewSample) -> EyeballReport:
-    """Eyeball / blackbox dev error of every run with predictions (SPEC 4.4): the eyeball
+    """Eyeball / blackbox dev error of every run with predictions (docs/rules.md §4): the eyeball
     set is the sample's, the blackbox set the rest of dev."""
     if sample.kind != "errors" or sample.eyeball_key is None or sample.seed is None:
         return EyeballReport(None, (), "Only a sample drawn from predictions defines an "
@@ -152,7 +153,8 @@ def eyeball_report(store: Store, sample: ReviewSample) -> EyeballReport:
 
 def overview_line(store: Store, project_id: int) -> str | None:
     """One sentence for the overview: the top category of the newest reviewed sample of
-    mistakes and its ceiling (SPEC 3, 4.4); None when nothing has been reviewed."""
+    mistakes and its ceiling (README "Pages", docs/rules.md §4); None when nothing has been
+    reviewed."""
     for sample in store.reviews.samples(project_id):
         if sample.kind == "audit":
             continue
@@ -247,7 +249,7 @@ def draw_sample(store: Store, project_id: int, run_key: int, *, name: str,
                 eyeball_size: int | None = None, seed: int | None = None,
                 created_by: str = "") -> ReviewSample:
     """A seeded random sample of a run's misclassified dev examples (``errors``) or of its
-    correctly classified ones (``audit``) (SPEC 4.4, 4.5)."""
+    correctly classified ones (``audit``) (docs/rules.md §4, §5)."""
     return store.reviews.draw(project_id, run_key, name=name, kind=kind, size=size,
                               eyeball_size=eyeball_size, seed=seed, created_by=created_by)
 

@@ -1,4 +1,4 @@
-"""The guide pages (SPEC 4.7, 4.8): answers that start from the last decision recorded from
+"""The guide pages (docs/rules.md §7, §8): answers that start from the last decision recorded from
 a guide, and error analysis by parts of a pipeline, saved per project with the review
 samples whose examples it attributes and the system's starting error levels."""
 
@@ -26,7 +26,7 @@ def last_decision(store: Store, project_id: int, page: str, guide: str) -> Decis
     return None
 
 
-# --- error analysis by parts (SPEC 4.7) -----------------------------------------------------
+# --- error analysis by parts (docs/rules.md §7) --------------------------------------------------
 
 
 @dataclass(frozen=True)

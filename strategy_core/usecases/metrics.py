@@ -1,6 +1,6 @@
 """Metrics: the runs as metric values, optimizing + satisficing selection with the team's
 saved definition, F1 and slice averages from run metrics, weighted error from per-example
-predictions, and the log of metric and dev-set changes (SPEC 4.3)."""
+predictions, and the log of metric and dev-set changes (docs/rules.md §3)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ class RunSelection:
 
 
 def select(store: Store, project_id: int, chosen: SelectionDefinition) -> RunSelection:
-    """Optimizing + satisficing selection over the project's runs (SPEC 4.3)."""
+    """Optimizing + satisficing selection over the project's runs (docs/rules.md §3)."""
     runs = store.runs.list(project_id)
     try:
         return RunSelection(select_from_runs(runs, chosen), None)
@@ -99,13 +99,13 @@ def select_strict(store: Store, project_id: int, chosen: SelectionDefinition) ->
 
 def run_f1(store: Store, project_id: int, precision: str, recall: str
            ) -> ClassifierComparison:
-    """F1 of every run that records both metrics, best first (SPEC 4.3)."""
+    """F1 of every run that records both metrics, best first (docs/rules.md §3)."""
     return compare_run_f1(run_metrics(store.runs.list(project_id)), precision, recall)
 
 
 def run_slices(store: Store, project_id: int, family: SliceFamily, *, rates: bool
                ) -> SliceComparison:
-    """Every run's average over the slices of `family` (SPEC 4.3)."""
+    """Every run's average over the slices of `family` (docs/rules.md §3)."""
     rows = slice_rows_from_runs(run_metrics(store.runs.list(project_id)), family)
     return compare_slice_averages(rows, higher_is_better=family.higher_is_better, rates=rates)
 

@@ -76,7 +76,7 @@ if TYPE_CHECKING:
 
 def build_report(store: Store, project: Project, *, generated_on: date | None = None) -> Report:
     """The project report as data: status, runs, diagnosis and trend, checklist, metric
-    definition, error analysis, sizing and decisions (issue 7 item 4), each section built
+    definition, error analysis, sizing and decisions, each section built
     from the feature functions the pages use, each saying plainly when it has no data."""
     runs = store.runs.list(project.id)
     context = StatusContext(store=store, project=project, runs=runs,

@@ -1,4 +1,4 @@
-"""Dev/test sizing from what the project keeps (SPEC 4.6): the calculators' starting values,
+"""Dev/test sizing from what the project keeps (docs/rules.md §6): the calculators' starting values,
 the runs ranked by dev error, two runs' disagreement and the sources of a run's uploaded
 predictions, the team's saved split plan, and the overview's line when the dev set is too
 small to separate the project's two best runs."""
@@ -67,7 +67,7 @@ def source_counts(store: Store, project_id: int, run_key: int) -> dict[str, dict
 
 @dataclass(frozen=True)
 class SavedPlan:
-    """The planner's inputs as the team saved them, else the SPEC example (`state` says
+    """The planner's inputs as the team saved them, else the docs/rules.md example (`state` says
     which: "saved", "none", or "unreadable" for a stored plan this version cannot read),
     and the setting's edit version (0 while nothing is saved)."""
 
@@ -77,7 +77,7 @@ class SavedPlan:
 
 
 def saved_plan(store: Store, project_id: int) -> SavedPlan:
-    """The team's split plan (SPEC 4.6), read with its edit version."""
+    """The team's split plan (docs/rules.md §6), read with its edit version."""
     raw, version = store.projects.setting_entry(project_id, PLAN_SETTING)
     if raw is None:
         return SavedPlan(EXAMPLE_PLAN, "none", version)

@@ -1,4 +1,4 @@
-"""The project's position in a few sentences: the overview page's summary (SPEC section 3).
+"""The project's position in a few sentences: the overview page's summary (README "Pages").
 
 A status is built from *contributors*: plain functions that look at the project and return
 zero or more `StatusLine`s (one plain-English sentence each). `project_status` calls every
@@ -130,7 +130,8 @@ class ProjectStatus:
 
 
 def diagnosis_lines(context: StatusContext) -> Sequence[StatusLine]:
-    """Newest run, its error levels against human level, the focus and its trend (SPEC 4.1)."""
+    """Newest run, its error levels against human level, the focus and its trend (docs/rules.md
+    §1)."""
     if context.newest is None:
         return (StatusLine("diagnosis", "No runs are recorded yet: upload the team's run "
                            "results to get a diagnosis.", "runs"),)
@@ -159,7 +160,8 @@ def diagnosis_lines(context: StatusContext) -> Sequence[StatusLine]:
 
 
 def checklist_lines(context: StatusContext) -> Sequence[StatusLine]:
-    """The chain of the newest run: how many links are green, the first red one (SPEC 4.2)."""
+    """The chain of the newest run: how many links are green, the first red one (docs/rules.md
+    §2)."""
     chain = context.chain
     if chain is None:
         return ()
@@ -180,7 +182,7 @@ def checklist_lines(context: StatusContext) -> Sequence[StatusLine]:
 
 
 def error_analysis_lines(context: StatusContext) -> Sequence[StatusLine]:
-    """The top category of the newest reviewed sample and its ceiling (SPEC 4.4)."""
+    """The top category of the newest reviewed sample and its ceiling (docs/rules.md §4)."""
     from strategy_core.usecases.error_analysis import overview_line
 
     text = overview_line(context.store, context.project.id)
@@ -188,7 +190,7 @@ def error_analysis_lines(context: StatusContext) -> Sequence[StatusLine]:
 
 
 def sizing_lines(context: StatusContext) -> Sequence[StatusLine]:
-    """When the dev set is too small to separate the two best runs (SPEC 4.6)."""
+    """When the dev set is too small to separate the two best runs (docs/rules.md §6)."""
     from strategy_core.usecases.sizing import overview_line
 
     text = overview_line(context.store, context.project.id)
@@ -196,7 +198,7 @@ def sizing_lines(context: StatusContext) -> Sequence[StatusLine]:
 
 
 def decision_lines(context: StatusContext) -> Sequence[StatusLine]:
-    """The newest decisions still in force (issue 7)."""
+    """The newest decisions still in force."""
     lines = latest_decisions_lines(context.store, context.project.id, n=3)
     if not lines:
         return ()

@@ -1,4 +1,4 @@
-"""Error categories as values (SPEC 4.4, 4.5): the reserved "Incorrectly labeled" category
+"""Error categories as values (docs/rules.md §4, §5): the reserved "Incorrectly labeled" category
 and how a category name is stored. Shared by the rules (`strategy_core.error_analysis`) and
 the store."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from strategy_core.errors import InputError
 
 INCORRECTLY_LABELED = "Incorrectly labeled"
-"""The reserved category for reviewed examples whose label is wrong (SPEC 4.5)."""
+"""The reserved category for reviewed examples whose label is wrong (docs/rules.md §5)."""
 
 
 def _category_name(name: object) -> str:
@@ -22,6 +22,6 @@ def _is_reserved(name: str) -> bool:
 
 def category_name(name: object) -> str:
     """A category name as stored: trimmed, inner spaces collapsed, and any spelling of the
-    reserved "Incorrectly labeled" category (SPEC 4.5) written the one way."""
+    reserved "Incorrectly labeled" category (docs/rules.md §5) written the one way."""
     clean = " ".join(_category_name(name).split())
     return INCORRECTLY_LABELED if _is_reserved(clean) else clean

@@ -1,5 +1,5 @@
 """Human-level error as a value: a project's recorded levels and the one chosen as the
-proxy for Bayes error (SPEC section 4), their checks and how they read in a message.
+proxy for Bayes error (docs/rules.md), their checks and how they read in a message.
 Shared by the rules (`strategy_core.human_level`) and the store.
 """
 

@@ -1,5 +1,5 @@
 """An entry of the metric change log as a value: what changed (the metric or the dev set),
-why, who and on which day (SPEC 4.3), its checks, and the (date, label) marks the trend
+why, who and on which day (docs/rules.md §3), its checks, and the (date, label) marks the trend
 charts draw. Shared by the rules (`strategy_core.metric_log`) and the store.
 """
 

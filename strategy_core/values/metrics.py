@@ -1,4 +1,4 @@
-"""The team's metric definition as a value (SPEC 4.3): the objective it optimizes, the
+"""The team's metric definition as a value (docs/rules.md §3): the objective it optimizes, the
 thresholds every other metric must meet, how each is parsed from text and shown, and the
 small helpers they need (which metrics are rates, the tie tolerance). Shared by the rules
 (`strategy_core.metrics`) and the store, which keeps the definition in a project's settings.
@@ -20,7 +20,7 @@ TIE_TOLERANCE = 1e-12
 
 # Metrics whose values are error or accuracy rates: thresholds accept 5% or 0.05.
 RATE_METRICS = frozenset({"train_error", "train_dev_error", "dev_error", "test_error"})
-# Precision, recall and F1 are fractions too (SPEC 4.3 gives them as percentages).
+# Precision, recall and F1 are fractions too (docs/rules.md §3 gives them as percentages).
 _RATE_WORDS = frozenset({"err", "error", "errors", "acc", "accuracy", "precision", "recall",
                          "f1"})
 # "mean_squared_error" is named like an error but is not a rate between 0 and 1.

@@ -1,5 +1,5 @@
 """A per-example predictions file as a value: which column is which, its splits, and the
-checks of one file's text (SPEC 4.4, issue 4). Shared by the rules
+checks of one file's text (docs/rules.md §4). Shared by the rules
 (`strategy_core.predictions_csv`) and the store, which reads the rows with DuckDB.
 
 A predictions CSV has one row per example of one run: ``example_id, label, prediction`` and
@@ -169,7 +169,8 @@ def _role(header: str) -> str | None:
 def check_text(handle: BinaryIO, layout: PredictionLayout, *,
                chunk_bytes: int | None = None) -> None:
     """Refuse a file holding a NUL byte or bytes that are not UTF-8, naming the row (file
-    line) and, as far as the line shows it, the column (SPEC 7). One pass over the bytes in
+    line) and, as far as the line shows it, the column (docs/rules.md §13). One pass over the bytes
+    in
     chunks (`chunk_bytes`, default SCAN_BYTES), at the speed of the UTF-8 decoder: no row is
     parsed here."""
     chunk_size = SCAN_BYTES if chunk_bytes is None else chunk_bytes

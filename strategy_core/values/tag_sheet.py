@@ -1,4 +1,4 @@
-"""A wide error-analysis spreadsheet as a value (issue 4, SPEC 4.4): its rows (example id,
+"""A wide error-analysis spreadsheet as a value (docs/rules.md §4): its rows (example id,
 categories, notes) and which header names something other than a category. Shared by the
 rules (`strategy_core.tag_sheet`, which parses and writes the sheet) and the store, which
 imports a parsed sheet.

@@ -1,4 +1,4 @@
-"""The Orthogonalization checklist page through AppTest (issue 3 items 2 and 5): empty
+"""The Orthogonalization checklist page through AppTest: empty
 project, demo, a run without train-dev, a run without sizes, the tolerance, notes, link 5,
 recording the first red link as a decision, and a viewer session."""
 

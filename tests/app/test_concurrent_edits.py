@@ -1,7 +1,7 @@
-"""Two people acting on the same thing at once (issue 9 item 2, SPEC 7): when someone else's
+"""Two people acting on the same thing at once (docs/rules.md §13): when someone else's
 delete or undo lands between this page's read and this person's click, the page says that
 nothing was done instead of failing with a traceback; and error messages quoting names that
-people typed keep those names as text (SPEC 7, untrusted text).
+people typed keep those names as text (docs/rules.md §13, untrusted text).
 
 The other person's action is injected into the store call itself (it runs first, from the
 same store), which is exactly the interleaving two sessions can produce."""

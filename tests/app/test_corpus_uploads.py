@@ -1,4 +1,4 @@
-"""The bad-input corpus through the pages' uploaders in AppTest (issue 9 item 1): the Runs
+"""The bad-input corpus through the pages' uploaders in AppTest: the Runs
 page's run CSV uploader and the Error analysis page's predictions uploader show the same
 outcome as the store path (tests/corpus/test_corpus_store.py): the stated message with its
 row and column and nothing written, or the file imported with the stated values."""

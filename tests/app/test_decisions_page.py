@@ -1,4 +1,4 @@
-"""The Decisions & report page through AppTest (issue 7 item 3): empty project and demo, the
+"""The Decisions & report page through AppTest: empty project and demo, the
 log with its filters, superseding and reinstating, a free-form decision (also one that
 replaces an earlier decision), untrusted text staying text, and viewers."""
 

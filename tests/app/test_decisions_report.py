@@ -1,4 +1,4 @@
-"""The report on the Decisions & report page through AppTest (issue 7 item 4): prepared on
+"""The report on the Decisions & report page through AppTest: prepared on
 demand, two downloads (Markdown and self-contained HTML) with the project's content, kept
 in step with the data, for an empty project, for the demo, and for viewers."""
 

@@ -1,4 +1,4 @@
-"""The Human-level & bias/variance page through AppTest (issue 3 items 1 and 5): empty
+"""The Human-level & bias/variance page through AppTest: empty
 project, demo project, a run without train-dev, a run without sizes, picking a run, changing
 the Bayes proxy, recording the focus as a decision, and a viewer session."""
 

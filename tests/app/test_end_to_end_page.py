@@ -1,4 +1,4 @@
-"""The End-to-end or pipeline page through AppTest (issue 7 item 1): empty project and demo,
+"""The End-to-end or pipeline page through AppTest: empty project and demo,
 the reference cases, the adjustable thresholds, recording the verdict as a decision, error
 analysis by parts (counts, per example of a review sample, the flawed-pipeline flag, saving
 per project) and viewers."""

@@ -1,4 +1,4 @@
-"""The Error analysis page through AppTest (issue 4): empty states, uploading predictions
+"""The Error analysis page through AppTest: empty states, uploading predictions
 with problems and without, drawing a sample, tagging and saving in the grid, a conflict with
 another reviewer, importing a tag sheet, the demo's analysis, and what viewers see."""
 

@@ -1,4 +1,4 @@
-"""The Metrics page through AppTest (issue 5): empty project and demo, thresholds that change
+"""The Metrics page through AppTest: empty project and demo, thresholds that change
 the winner, saving the team's definition, the change log, F1 and slices from runs or typed
 tables, weighted error from uploaded predictions, and what viewers see."""
 
@@ -92,7 +92,7 @@ def test_empty_project_has_useful_empty_states(project: Store):
     assert at.download_button(key="metrics_sel_sample") is not None
     assert any("No per-example predictions" in i for i in texts(at.info))
     assert any("No changes recorded yet" in i for i in texts(at.info))
-    # The single-number tools work without runs, on SPEC 4.3's example.
+    # The single-number tools work without runs, on docs/rules.md §3's example.
     assert any(s.startswith("A wins with the highest F1, 92\\.4%") for s in texts(at.success))
     f1 = table(at, "f1")
     assert f1["classifier"].tolist() == ["A", "B"]
@@ -298,7 +298,7 @@ def test_switching_to_typed_tables(demo: Store):
 
 # --- weighted error ----------------------------------------------------------------------------
 
-# Run A misses the one web example (weight 10), run B two mobile ones (SPEC 4.3).
+# Run A misses the one web example (weight 10), run B two mobile ones (docs/rules.md §3).
 PREDICTIONS = {
     "A": "example_id,split,source,label,prediction,weight\n"
          "e1,dev,web,cat,not_cat,10\ne2,dev,mobile,cat,cat,1\ne3,dev,mobile,cat,cat,1\n"

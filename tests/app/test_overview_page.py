@@ -1,4 +1,4 @@
-"""The Overview landing page through AppTest (issue 3 items 3 and 5): the landing page of a
+"""The Overview landing page through AppTest: the landing page of a
 project, empty project, demo, runs without train-dev or sizes, the status paragraph and the
 links to the other pages."""
 

@@ -1,6 +1,6 @@
 """The Runs page through AppTest: empty project and demo, uploads of every runs sample with
 a mapping change, bad files, the run form, delete and undo, human levels, the download
-(issue 2 items 4, 5 and 8)."""
+."""
 
 from __future__ import annotations
 

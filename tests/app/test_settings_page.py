@@ -1,4 +1,4 @@
-"""Settings & backup page (issue 8): prepare a bundle, download it, restore it."""
+"""Settings & backup page: prepare a bundle, download it, restore it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 8 in AppTest: share links land on the same selection; viewers cannot change
+"""In AppTest: share links land on the same selection; viewers cannot change
 anything; the passcode unlocks editing; sign-in with an allowlisted e-mail edits."""
 
 from __future__ import annotations

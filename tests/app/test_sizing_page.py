@@ -1,4 +1,4 @@
-"""The Dev/test sizing & splits page through AppTest (issue 6): empty project and demo, both
+"""The Dev/test sizing & splits page through AppTest: empty project and demo, both
 opening questions, the calculators' inputs and bad input, the planner (target, dev/test
 override, save for the team, saved plans), the same-distribution check, decisions, viewers."""
 

@@ -1,4 +1,4 @@
-"""The Transfer or multi-task page through AppTest (issue 7 item 2): empty project and demo,
+"""The Transfer or multi-task page through AppTest: empty project and demo,
 the reference cases of both guides, the adjustable thresholds, the per-task data table, the
 label-coverage view of an uploaded label matrix (good and bad files), the note that transfer
 is used far more often, recording decisions, and viewers."""

@@ -1,4 +1,4 @@
-"""`export` and `restore` on the command line (issue 8)."""
+"""`export` and `restore` on the command line."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""`diagnose` and `checklist` on the command line (issue 3 item 4, SPEC 4.1, 4.2, 6): every
-worked example of SPEC 4.1, the JSON fields, intervals, exit codes, and read-only commands
+"""`diagnose` and `checklist` on the command line (docs/rules.md §1, §2): every
+worked example of docs/rules.md §1, the JSON fields, intervals, exit codes, and read-only commands
 that leave the database unchanged."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The command line for error analysis (issue 4 item 9): `import-predictions`, `ceiling`,
+"""The command line for error analysis: `import-predictions`, `ceiling`,
 `mislabel` — JSON fields, exit codes 0/2, and bad input leaves the database unchanged."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The guide commands (issue 7 item 5, SPEC §4.7, §4.8 and §6): `guide transfer`,
-`guide multitask`, `guide end-to-end`. JSON fields exactly as the issue states, the SPEC
+"""The guide commands (docs/rules.md §7, §4.8 and §6): `guide transfer`,
+`guide multitask`, `guide end-to-end`. JSON fields exactly as the issue states, the docs/rules.md
 verdicts, exit codes 0/2 with one `error:` line, and nothing written to the database."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`f1` and `select` on the command line (issue 5 item 5, SPEC §6): JSON fields exactly,
+"""`f1` and `select` on the command line (README "Command line"): JSON fields exactly,
 exit 2 on bad input with one `error:` line and nothing written, no feasible run → null."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`report --project NAME --format md|html --out FILE [--json]` (issue 7 item 5): the JSON
+"""`report --project NAME --format md|html --out FILE [--json]`: the JSON
 fields, the file written, exit code 2 for an unknown project or an unwritable file, and a
 database left unchanged (the command only reads)."""
 

@@ -1,4 +1,4 @@
-"""The command line for projects and runs (issue 2 item 6, SPEC §6): JSON fields, exit
+"""The command line for projects and runs (README "Command line"): JSON fields, exit
 codes 0/2/1, one `error:` line on stderr, and bad input leaves the database unchanged."""
 
 from __future__ import annotations

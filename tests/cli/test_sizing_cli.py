@@ -1,4 +1,4 @@
-"""The sizing commands (issue 6 item 5, SPEC §4.6 and §6): `size ci|detect|eyeball|split`,
+"""The sizing commands (docs/rules.md §6 and §6): `size ci|detect|eyeball|split`,
 `plan-split`, `compare-dist`. JSON fields exactly as the issue states, exit codes 0/2, one
 `error:` line on stderr, and nothing written to the database."""
 
@@ -129,7 +129,7 @@ def test_plan_split_spec_web_and_mobile(capsys):
                              "beta"]
     assert payload["dev"] == {"web": 0, "mobile": 2500}
     assert payload["test"] == {"web": 0, "mobile": 2500}
-    # The training pool of SPEC 4.6 (200,000 web + 5,000 mobile) is train + train-dev.
+    # The training pool of docs/rules.md §6 (200,000 web + 5,000 mobile) is train + train-dev.
     pool = {s: payload["train"][s] + payload["train_dev"][s] for s in ("web", "mobile")}
     assert pool == {"web": 200_000, "mobile": 5_000}
     assert sum(payload["train_dev"].values()) == 2500

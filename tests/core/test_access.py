@@ -1,4 +1,4 @@
-"""Editor passcode checks and the sign-in allowlist (issue 8)."""
+"""Editor passcode checks and the sign-in allowlist."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The shape of the code (SPEC §2, STYLE): the core never imports Streamlit, one module owns
+"""The shape of the code (README "Development", STYLE): the core never imports Streamlit, one
+module owns
 DuckDB, page scripts hold no SQL, and no app code renders raw HTML."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The benchmark's pieces on a tiny size (issue 9 item 5): the data generator builds a project
+"""The benchmark's pieces on a tiny size: the data generator builds a project
 through the store, the predictions file imports, one import worker runs, and the results
 table and results.md render. No timing is asserted here: benchmarks/run.py measures."""
 

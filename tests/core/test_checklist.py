@@ -1,4 +1,4 @@
-"""Orthogonalization chain (SPEC 4.2): link status, tolerance, link 5, first red, knobs."""
+"""Orthogonalization chain (docs/rules.md §2): link status, tolerance, link 5, first red, knobs."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def statuses(chain) -> list[str]:
     return [link.status for link in chain.links]
 
 
-# SPEC 4.1 worked examples read as a chain at the default tolerance (0.5 points).
+# docs/rules.md §1 worked examples read as a chain at the default tolerance (0.5 points).
 @pytest.mark.parametrize(
     ("rates", "expected_statuses", "first_red"),
     [

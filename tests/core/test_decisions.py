@@ -1,4 +1,4 @@
-"""The decision log's pure parts (issue 7 item 3): the numbers behind a decision as rows,
+"""The decision log's pure parts: the numbers behind a decision as rows,
 one line per decision, the status and search checks."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Gap decomposition (SPEC 4.1): the worked examples, ties, flags, intervals."""
+"""Gap decomposition (docs/rules.md §1): the worked examples, ties, flags, intervals."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def points(value):
     return None if value is None else value / 100
 
 
-# SPEC 4.1 worked examples, every row: levels, focus, gaps in points (avoidable bias,
+# docs/rules.md §1 worked examples, every row: levels, focus, gaps in points (avoidable bias,
 # variance, data mismatch, dev overfitting), flags exactly as in the spec, gap close behind.
 WORKED_EXAMPLES = [
     (("1%", "8%", None, "10%", None), "avoidable_bias", (7, 2, None, None), (), None),

@@ -1,4 +1,4 @@
-"""Decompositions across runs (SPEC 4.1): a stored run's levels, the verdict sentence, the
+"""Decompositions across runs (docs/rules.md §1): a stored run's levels, the verdict sentence, the
 trend sentence and the table of every run."""
 
 from __future__ import annotations

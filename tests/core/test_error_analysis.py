@@ -1,4 +1,5 @@
-"""Error analysis (SPEC 4.4) and mislabeled examples (SPEC 4.5): the worked examples and edges."""
+"""Error analysis (docs/rules.md §4) and mislabeled examples (docs/rules.md §5): the worked
+examples and edges."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from strategy_core.errors import InputError
 CAT_REVIEW = {"Dog": 8, "Great cat": 43, "Blurry": 61, INCORRECTLY_LABELED: 6}
 
 
-# --- Ceiling (SPEC 4.4) -----------------------------------------------------------------
+# --- Ceiling (docs/rules.md §4) -----------------------------------------------------------------
 
 CEILING_CASES = [
     # dev error, reviewed, count, share, ceiling, error if fixed
@@ -263,7 +264,7 @@ def test_whole_floats_count_as_counts():
     assert summary.category("Dog").count == 3
 
 
-# --- Mislabeled examples (SPEC 4.5) -----------------------------------------------------
+# --- Mislabeled examples (docs/rules.md §5) -----------------------------------------------------
 
 MISLABEL_CASES = [
     # dev error, reviewed, mislabeled, other counts, share, error from labels, verdict
@@ -358,8 +359,8 @@ def test_bad_mislabel_input(reviewed, mislabeled, others, named):
         mislabel_verdict("10%", reviewed, mislabeled, others)
 
 
-# --- Eyeball / blackbox (SPEC 4.4) ------------------------------------------------------
-# Eyeball set 2,000 examples (100 mistakes at 5%, SPEC 4.4), blackbox 8,000.
+# --- Eyeball / blackbox (docs/rules.md §4) ------------------------------------------------------
+# Eyeball set 2,000 examples (100 mistakes at 5%, docs/rules.md §4), blackbox 8,000.
 
 EYEBALL_CASES = [
     # (eyeball errors, blackbox errors) per run, oldest first; overfit
@@ -508,12 +509,12 @@ def test_unknown_tag_mark_is_an_input_error(cell):
 
 
 def test_sample_sheet_marks_parse():
-    # The header and first row of shared/samples/error_tags_sheet.csv.
+    # The header and first row of data/samples/error_tags_sheet.csv.
     row = ["", "x", "x", "", ""]
     assert [parse_tag_mark(cell) for cell in row] == [False, True, True, False, False]
 
 
-# --- Category names and the label audit (SPEC 4.5) --------------------------------------
+# --- Category names and the label audit (docs/rules.md §5) --------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """Chart builders of the error-analysis page: shares with Wilson whiskers and the ceiling
-annotated, eyeball vs blackbox error per run (issue 4 items 5 and 7)."""
+annotated, eyeball vs blackbox error per run."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Decision guides (SPEC 4.7, 4.8): the reference cases, the boundaries, and bad input."""
+"""Decision guides (docs/rules.md §7, §8): the reference cases, the boundaries, and bad input."""
 
 from __future__ import annotations
 
@@ -36,9 +36,9 @@ from strategy_core.guides import (
     transfer_verdict,
 )
 
-# --- End-to-end or pipeline (SPEC 4.7) --------------------------------------------------
+# --- End-to-end or pipeline (docs/rules.md §7) --------------------------------------------------
 
-# The reference cases of SPEC 4.7, with the verdict the SPEC gives each.
+# The reference cases of docs/rules.md §7, with the verdict the docs/rules.md gives each.
 END_TO_END_REFERENCE = {
     "machine_translation": "end_to_end",
     "face_recognition_turnstile": "pipeline",
@@ -143,7 +143,7 @@ def test_bad_end_to_end_input(args, kwargs):
         end_to_end_verdict(*args, **kwargs)
 
 
-# --- Error analysis by parts (SPEC 4.7) -------------------------------------------------
+# --- Error analysis by parts (docs/rules.md §7) -------------------------------------------------
 
 FACE_PIPELINE = ["detect face", "crop", "identify"]
 
@@ -270,7 +270,7 @@ def test_bad_pipeline_input(components, system, human):
         pipeline_check(components, system, human)
 
 
-# --- Transfer learning (SPEC 4.8) -------------------------------------------------------
+# --- Transfer learning (docs/rules.md §8) -------------------------------------------------------
 
 TRANSFER_REFERENCE = {
     "image_to_radiology": ("recommended", "last_layers"),
@@ -370,7 +370,7 @@ def test_bad_transfer_input(args, kwargs):
         transfer_verdict(*args, **kwargs)
 
 
-# --- Multi-task learning (SPEC 4.8) -----------------------------------------------------
+# --- Multi-task learning (docs/rules.md §8) -----------------------------------------------------
 
 MULTITASK_REFERENCE = {
     "driving_scene_detectors": "recommended",
@@ -461,7 +461,7 @@ def test_transfer_is_said_to_be_more_common_when_both_fit():
     assert both_fit_note(no_transfer, multitask) is None
 
 
-# --- Label coverage (SPEC 4.8) ----------------------------------------------------------
+# --- Label coverage (docs/rules.md §8) ----------------------------------------------------------
 
 ROWS = [
     {"pedestrian": 1, "car": 0, "stop sign": None},
@@ -611,7 +611,7 @@ def test_the_adjustable_thresholds_are_explained_with_their_defaults():
     assert TRANSFER_RETRAIN_THRESHOLD == 10_000
 
 
-# --- The saved pipeline analysis (error analysis by parts, SPEC 4.7) ---------------------
+# --- The saved pipeline analysis (error analysis by parts, docs/rules.md §7) ---------------------
 
 
 @pytest.mark.parametrize(
@@ -739,7 +739,7 @@ def test_stored_pipeline_analysis_drops_what_no_longer_fits(raw, expected):
         assert analysis.components == tuple(raw["components"])
 
 
-# --- Reading a label matrix (SPEC 4.8) --------------------------------------------------
+# --- Reading a label matrix (docs/rules.md §8) --------------------------------------------------
 
 
 def test_read_label_matrix_marks_missing_labels(samples):

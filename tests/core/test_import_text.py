@@ -1,4 +1,4 @@
-"""What the bad-input corpus uncovered in the importers (issue 9 item 1), one rule per test:
+"""What the bad-input corpus uncovered in the importers, one rule per test:
 UTF-16 without a byte-order mark, the byte scan of prediction files (NUL bytes, text that is
 not UTF-8, across chunk boundaries), the file line of a record after blank lines and quoted
 newlines, long header lines, and how the run importer reads a column mixing scales."""

@@ -1,4 +1,5 @@
-"""The metric change log's rules (SPEC 4.3: record when and why the metric or dev set changed)."""
+"""The metric change log's rules (docs/rules.md §3: record when and why the metric or dev set
+changed)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Single-number metrics and optimizing + satisficing selection (SPEC 4.3)."""
+"""Single-number metrics and optimizing + satisficing selection (docs/rules.md §3)."""
 
 from __future__ import annotations
 
@@ -752,7 +752,7 @@ def test_describe_weighting():
 
 
 def test_compare_weighted_the_weights_change_the_pick():
-    # A errs on 1 of 13 examples, a weight-10 one; B errs on 2 weight-1 examples (SPEC 4.3).
+    # A errs on 1 of 13 examples, a weight-10 one; B errs on 2 weight-1 examples (docs/rules.md §3).
     rows = [WeightedRow("A", 13, 1 / 13, 10 / 22), WeightedRow("B", 13, 2 / 13, 2 / 22)]
     result = compare_weighted(rows, "source: adult ×10, other values ×1")
     assert (result.best_weighted, result.best_unweighted) == ("B", "A")

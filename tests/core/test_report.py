@@ -1,4 +1,4 @@
-"""The project report (issue 7 item 4): one structure rendered as Markdown and as a
+"""The project report: one structure rendered as Markdown and as a
 self-contained HTML file. The demo's report holds every section and its key numbers; an
 empty project's report says there is no data; untrusted text stays text in both formats;
 the HTML loads nothing from the network and draws its charts as inline SVG; big projects
@@ -397,7 +397,7 @@ def test_saved_split_plan(demo_store: Store):
     report = build_report(demo_store, project, generated_on=DAY)
     plan = next(b for b in report.section("sizing").blocks
                 if isinstance(b, Table) and b.columns[0] == "Source")
-    # SPEC 4.6: 200,000 web + 10,000 mobile, target mobile.
+    # docs/rules.md §6: 200,000 web + 10,000 mobile, target mobile.
     assert plan.rows == (("web", "197,561", "2,439", "0", "0"),
                          ("mobile", "4,939", "61", "2,500", "2,500"))
     assert "Where each source goes" in [b.title for b in report.section("sizing").blocks

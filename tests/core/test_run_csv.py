@@ -1,5 +1,5 @@
-"""Run CSV import: format detection, column mapping, conversion and validation (SPEC §5,
-issue 2 items 5 and 6)."""
+"""Run CSV import: format detection, column mapping, conversion and validation (docs/rules.md §9,
+"""
 
 from __future__ import annotations
 

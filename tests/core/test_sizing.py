@@ -1,4 +1,4 @@
-"""Dev/test sizing and splits (SPEC 4.6)."""
+"""Dev/test sizing and splits (docs/rules.md §6)."""
 
 from __future__ import annotations
 
@@ -280,7 +280,7 @@ def test_plan_split_spec_web_and_mobile():
         "shuffle_target_share": pytest.approx(10_000 / 210_000, abs=1e-15),
         "beta": pytest.approx(1 / 40, abs=1e-15),
     }
-    # SPEC: "train 200,000 web + 5,000 mobile" is the training pool the train-dev set is
+    # docs/rules.md: "train 200,000 web + 5,000 mobile" is the training pool the train-dev set is
     # carved from; a plain shuffle puts about 2,381 of the 2,500 dev examples from web.
     assert plan.training_pool == {"web": 200_000, "mobile": 5_000}
     assert plan.shuffle_dev == {"web": 2_381, "mobile": 119}

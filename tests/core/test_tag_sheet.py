@@ -1,4 +1,4 @@
-"""The predictions file header, the wide tag sheet and the tagging grid's edits (issue 4
+"""The predictions file header, the wide tag sheet and the tagging grid's edits
 items 1, 3 and 4)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The bad-input corpus (issue 9 item 1): run and prediction files, each with the outcome
+"""The bad-input corpus: run and prediction files, each with the outcome
 importing it must have, declared in expected.json next to the files. Big files (2,000
 columns, a 200,000-character cell, files over the upload limits) are generated at test time
 into a temporary folder by the generators below; the small ones are committed."""

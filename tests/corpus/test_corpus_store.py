@@ -1,4 +1,4 @@
-"""The bad-input corpus through the import functions and the store (issue 9 item 1): every
+"""The bad-input corpus through the import functions and the store: every
 file is imported with the stated values or rejected with the stated message, row and
 column, and a rejected file leaves every table exactly as it was."""
 

@@ -1,4 +1,4 @@
-"""Two people tag the same example at once (issue 9 item 2, SPEC 7): two browser sessions
+"""Two people tag the same example at once (docs/rules.md §13): two browser sessions
 open the demo's review sample; the first ticks "Dog" on an example and saves, the second
 ticks "Blurry" on the same example and saves, and is told of the conflict with the current
 values (the first person's) shown; nothing of the second save is written."""

@@ -1,4 +1,4 @@
-"""Real-browser tests of the diagnosis pages (issue 3 item 5): a deep link as the very first
+"""Real-browser tests of the diagnosis pages: a deep link as the very first
 request to a new server gets the whole app frame, and the diagnosis page of the demo shows
 the focus and follows a change of run."""
 

@@ -1,5 +1,5 @@
 """A real browser on a real `streamlit run`: on the demo's review sample, tick a category in
-the tagging grid, save, reload the page and see the tick kept (issue 4 item 10)."""
+the tagging grid, save, reload the page and see the tick kept."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A real browser on a real `streamlit run` (issue 7): walk the end-to-end guide to a
+"""A real browser on a real `streamlit run`: walk the end-to-end guide to a
 reference case, record its verdict as a decision, and find it on the decisions page."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Real-browser test of the Metrics page (issue 5 item 6): on the demo, raising the latency
+"""Real-browser test of the Metrics page: on the demo, raising the latency
 threshold changes the winner; the saved definition is still there after a reload."""
 
 from __future__ import annotations

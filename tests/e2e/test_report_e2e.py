@@ -1,4 +1,4 @@
-"""The HTML report in a real browser (issue 7 item 6): the demo's report file opens in
+"""The HTML report in a real browser: the demo's report file opens in
 headless Chromium with every network request refused, asks for none, and shows every
 section and its charts drawn as SVG."""
 

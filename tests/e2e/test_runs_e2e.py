@@ -1,5 +1,5 @@
 """A real browser on a real `streamlit run`: create a project, upload the MLflow UI sample on
-the Runs page, import it and see the runs (issue 2 item 8)."""
+the Runs page, import it and see the runs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Share links and viewer mode in a real browser (issue 8): a copied link opens the same
+"""Share links and viewer mode in a real browser: a copied link opens the same
 page, project and run for a colleague; with a passcode configured the colleague can look
 but finds no control that changes anything until editing is unlocked."""
 

@@ -1,4 +1,4 @@
-"""A real browser on a real `streamlit run` (issue 6 item 6): the split planner on the demo
+"""A real browser on a real `streamlit run`: the split planner on the demo
 project. Change the target and a source count in the editable table, see the allocation
 update, save the plan and find it again after a reload."""
 
@@ -78,7 +78,7 @@ def set_count(page: Page, panel: Locator, row: int, current: str, value: str) ->
 
 def test_planner_updates_when_target_or_count_changes(server: Server, page: Page):
     panel = planner(page, server)
-    # Prefilled with the SPEC example: 200,000 web + 10,000 mobile, target mobile.
+    # Prefilled with the docs/rules.md example: 200,000 web + 10,000 mobile, target mobile.
     expect(panel.get_by_text("2,500 each")).to_be_visible(timeout=SLOW)
     expect(panel.get_by_text("about 2,381 of 2,500 dev examples")).to_be_visible(timeout=SLOW)
 

@@ -1,4 +1,4 @@
-"""Untrusted text stays text in a real browser (issue 9 item 4, SPEC 7): a project name, run
+"""Untrusted text stays text in a real browser (docs/rules.md §13): a project name, run
 names, a sample name, category names, tag notes, a metric change and a decision, all holding
 HTML, script, Markdown and spreadsheet formulas, are shown on the pages that display them.
 No script runs (`window.__pwned` stays undefined), no element made from the data reaches the

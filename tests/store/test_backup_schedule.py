@@ -1,4 +1,4 @@
-"""Scheduled backups inside the server process (issue 8, docs/deploy.md)."""
+"""Scheduled backups inside the server process (docs/deploy.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Backup bundles (issue 8): round trips, and every damaged bundle refused with the
+"""Backup bundles: round trips, and every damaged bundle refused with the
 database unchanged."""
 
 from __future__ import annotations

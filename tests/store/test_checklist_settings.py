@@ -1,4 +1,4 @@
-"""The checklist's per-project settings (SPEC 4.2): tolerance, link 5 and notes, kept in the
+"""The checklist's per-project settings (docs/rules.md §2): tolerance, link 5 and notes, kept in the
 project settings, with bad values refused and concurrent note edits detected."""
 
 from __future__ import annotations

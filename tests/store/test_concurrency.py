@@ -1,4 +1,4 @@
-"""Several people at once (issue 9 item 2, SPEC 7): 8 threads × 200 operations through one
+"""Several people at once (docs/rules.md §13): 8 threads × 200 operations through one
 store — run imports into a few shared projects, deletes and undo of their own imports, tag
 saves on one review sample, and reads. Afterwards nothing is lost (the database holds
 exactly what the successful operations imply) and every conflicting tag save was reported

@@ -1,4 +1,4 @@
-"""Crash safety (issue 9 item 3, SPEC 7 "an import is all or nothing"): a separate process
+"""Crash safety (docs/rules.md §13 "an import is all or nothing"): a separate process
 imports 1,000,000 predictions and is killed with SIGKILL at seeded random points — before,
 while DuckDB reads and checks the file, while it writes, while it commits. Each time the
 database opens afterwards (migrations fine, writable) and holds the whole import or none of

@@ -1,4 +1,4 @@
-"""The decision log (issue 7 item 3): record, list, filter, supersede, reinstate, the
+"""The decision log: record, list, filter, supersede, reinstate, the
 overview's latest lines, and the refusal for viewer sessions."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The workbook on stored samples (issue 4 items 5–8): the demo's summary, mislabel verdict,
+"""The workbook on stored samples: the demo's summary, mislabel verdict,
 eyeball / blackbox report, label audit, and the overview line."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Hosting hardening (issue 8): DuckDB cannot reach files or extensions it should not,
+"""Hosting hardening: DuckDB cannot reach files or extensions it should not,
 and the Streamlit configuration hides error details and the grid's unsafe CSV export."""
 
 from __future__ import annotations

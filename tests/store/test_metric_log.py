@@ -1,4 +1,4 @@
-"""The metric change log and the team's saved definition in the store (issue 5 items 2, 4)."""
+"""The metric change log and the team's saved definition in the store."""
 
 from __future__ import annotations
 

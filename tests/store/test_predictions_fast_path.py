@@ -1,5 +1,5 @@
 """The predictions import's fast path (one pass straight into the table, rules checked on the
-stored rows; issue 9 item 5) must do exactly what the staged, line-numbered path does: the
+stored rows) must do exactly what the staged, line-numbered path does: the
 same rows stored for every file it accepts, and the same refusal, message, row and column
 for every file it does not. Every prediction file of the bad-input corpus goes through both.
 """

@@ -1,4 +1,4 @@
-"""Per-example predictions (issue 4 item 1): DuckDB's CSV reader, all-or-nothing
+"""Per-example predictions: DuckDB's CSV reader, all-or-nothing
 validation with rows and columns, replace on re-upload, a million rows in seconds, and the
 aggregates other pages read (interfaces.md)."""
 

@@ -1,4 +1,4 @@
-"""Review samples, categories and tags (issue 4 items 2–4, 6–7): seeded reproducible
+"""Review samples, categories and tags: seeded reproducible
 samples, the eyeball set, audit samples, saving in one transaction with optimistic
 concurrency, and the tag sheet round trip."""
 

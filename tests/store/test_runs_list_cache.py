@@ -1,4 +1,4 @@
-"""`RunRepo.list` reads a project's runs once per data version (issue 9 item 5): any write
+"""`RunRepo.list` reads a project's runs once per data version: any write
 shows in the next call, and no caller can change what another one gets."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Runs in the store: imports (added / updated / unchanged), manual edits, deletes, undo,
-long-form metrics and params, all-or-nothing writes (issue 2 items 2, 4, 5 and 6)."""
+long-form metrics and params, all-or-nothing writes."""
 
 from __future__ import annotations
 

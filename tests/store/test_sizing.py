@@ -1,4 +1,4 @@
-"""Sizing against the store (issue 6 items 1, 2 and 4): the overview line on the demo project
+"""Sizing against the store: the overview line on the demo project
 (paired, from the seeded predictions) and on projects without predictions, and the split
 planner's inputs kept per project."""
 

@@ -1,5 +1,5 @@
 """The DuckDB store: migrations, connection cache, data version, viewers, the write lock,
-projects, human levels and the demo seeding (issue 2 items 2 and 3)."""
+projects, human levels and the demo seeding."""
 
 from __future__ import annotations
 
