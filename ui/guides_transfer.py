@@ -263,7 +263,7 @@ def label_coverage_view() -> LabelCoverage | None:
         return None
     payload = uploaded.getvalue()
     if len(payload) > MAX_UPLOAD_MB * 1024 * 1024:
-        widgets.show_problems([InputError("the file is larger than the 50 MB limit")],
+        widgets.show_problems([InputError(f"the file is larger than the {MAX_UPLOAD_MB} MB limit")],
                               what=escape(uploaded.name))
         return None
     try:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from strategy_core.errors import InputError
-from strategy_core.run_csv import RunBuild, build_runs, propose_mapping, read_table
+from strategy_core.run_csv import RunBuild
 from strategy_core.store import Store
 from strategy_core.store.runs import ImportResult
+from strategy_core.usecases.runs import import_run_file
 from tests.corpus.corpus import (
     CORPUS,
     EXPECTED,
@@ -26,12 +27,10 @@ from tests.corpus.corpus import (
 
 def import_runs(store: Store, project_id: int, data: bytes, source: str
                 ) -> tuple[ImportResult, RunBuild]:
-    """What `runs import` and the Runs page do with the detected mapping, as one call."""
-    table = read_table(data)
-    built = build_runs(table, propose_mapping(table))
-    if not built.ok:
-        raise built.problems[0]
-    return store.runs.import_runs(project_id, built.runs, source=source, fmt="generic"), built
+    """What `import-runs` and the Runs page do with the detected mapping: the one import
+    path of the use-case layer."""
+    plan, result = import_run_file(store, project_id, data, source=source)
+    return result, plan.built
 
 
 def assert_rejection(error: InputError, case: Case) -> None:
