@@ -1,4 +1,4 @@
-"""The shape of the code (README "Development", STYLE): the core never imports Streamlit, one
+"""The shape of the code (README "Development"): the core never imports Streamlit, one
 module owns
 DuckDB, page scripts hold no SQL, and no app code renders raw HTML."""
 

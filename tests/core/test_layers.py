@@ -1,4 +1,4 @@
-"""The layers, enforced (STYLE "Where a feature's work lives", README "Code layout"):
+"""The layers, enforced (README "Development"):
 
 - rules (every module of `strategy_core` outside store/, usecases/, cli/) import neither
   the store nor the use-case layer, not even for type checking;
