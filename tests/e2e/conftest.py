@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("STRATEGY_CHROMIUM", "/usr/bin/chromium")
@@ -148,6 +148,15 @@ SETTLED = """() => {
   return now - window.__settledSince >= %d;
 }"""
 SETTLE_MS = 700
+
+
+def click_after_typing(page: Page, button: Locator) -> None:
+    """Leave the field just typed in, let the app settle, then click `button`. Clicking
+    straight from a focused field blurs it on mouse-down; the layout can shift under the
+    pointer (the field's hints vanish) so the click may miss on a slow machine."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    wait_for_app(page)
+    button.click()
 
 
 def wait_for_app(page: Page) -> None:

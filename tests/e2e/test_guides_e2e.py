@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, wait_for_app
+from tests.e2e.conftest import Server, click_after_typing, wait_for_app
 
 
 def test_walk_a_guide_record_the_decision_and_find_it_in_the_log(server: Server, page: Page):
@@ -31,7 +31,7 @@ def test_walk_a_guide_record_the_decision_and_find_it_in_the_log(server: Server,
     page.get_by_label("Why (rationale)").first.fill("Plenty of face-detection data, few "
                                                     "labeled identities.")
     page.get_by_label("Your name").first.fill("Ann")
-    page.get_by_role("button", name="Record decision").first.click()
+    click_after_typing(page, page.get_by_role("button", name="Record decision").first)
     wait_for_app(page)
     expect(page.get_by_text("Decision recorded in the decision log.")).to_be_visible()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.app.conftest import DEMO_SLUG
-from tests.e2e.conftest import Server, wait_for_app
+from tests.e2e.conftest import Server, click_after_typing, wait_for_app
 
 SLOW = 60_000  # a new server seeds the demo on its first run; charts draw after the text
 
@@ -32,7 +32,7 @@ def test_a_threshold_changes_the_winner_and_the_saved_definition_stays(page: Pag
 
     # Save it for the team, reload: the definition is still there.
     main.get_by_role("textbox", name="Your name").first.fill("Ana")
-    main.get_by_role("button", name="Save definition").click()
+    click_after_typing(page, main.get_by_role("button", name="Save definition"))
     wait_for_app(page)
     page.reload()
     wait_for_app(page)

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from strategy_core.run_csv import build_runs, propose_mapping, read_table
 from tests.conftest import SAMPLES
-from tests.e2e.conftest import Server, wait_for_app
+from tests.e2e.conftest import Server, click_after_typing, wait_for_app
 
 SAMPLE = SAMPLES / "mlflow_ui_runs.csv"
 
@@ -39,7 +39,7 @@ def test_upload_mlflow_ui_sample_and_see_the_runs(server: Server, page: Page):
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("New project", exact=True).click()
     sidebar.get_by_label("Name", exact=True).fill("Browser import")
-    sidebar.get_by_role("button", name="Create project").click()
+    click_after_typing(page, sidebar.get_by_role("button", name="Create project"))
     wait_for_app(page)
     expect(page).to_have_url(re.compile(r"[?&]project=browser-import"))
 

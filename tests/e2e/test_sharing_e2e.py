@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.app.conftest import DEMO_SLUG
-from tests.e2e.conftest import Server, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import Server, click_after_typing, start_server, stop_server, wait_for_app
 
 SLOW_MS = 90_000
 PASSCODE = "team passcode 42"
@@ -62,7 +62,7 @@ def test_a_copied_link_opens_the_same_view_for_a_colleague(browser: Browser, gua
     sidebar = colleague.get_by_test_id("stSidebar")
     sidebar.get_by_text("Unlock editing").click()
     sidebar.get_by_label("Editor passcode").fill(PASSCODE)
-    sidebar.get_by_role("button", name="Unlock").click()
+    click_after_typing(colleague, sidebar.get_by_role("button", name="Unlock"))
     wait_for_app(colleague)
     expect(colleague.get_by_role("tab", name="Import CSV")).to_be_visible(timeout=SLOW_MS)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import Server, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import Server, click_after_typing, start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +34,7 @@ def create_project(page: Page, server: Server, name: str, slug: str) -> None:
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("New project", exact=True).click()
     sidebar.get_by_label("Name", exact=True).fill(name)
-    sidebar.get_by_role("button", name="Create project").click()
+    click_after_typing(page, sidebar.get_by_role("button", name="Create project"))
     wait_for_app(page)
     expect(page).to_have_url(re.compile(rf"[?&]project={slug}"))
 
@@ -120,7 +120,7 @@ def test_editing_a_run_shows_its_values_and_keeps_what_was_not_changed(
     assert form_values(page) == FORM_VALUES  # was: an empty form
     panel = page.get_by_role("tabpanel", name="Add or edit a run")
     panel.get_by_label("Train error", exact=True).fill("9%")
-    panel.get_by_role("button", name="Save run").click()
+    click_after_typing(page, panel.get_by_role("button", name="Save run"))
     wait_for_app(page)
     expect(page.get_by_text("Saved run full.")).to_be_visible()
 
@@ -142,13 +142,13 @@ def test_two_people_saving_the_same_run_are_told_and_both_changes_can_land(
             open_edit_form(page, empty_server, "full")
         first_panel = first.get_by_role("tabpanel", name="Add or edit a run")
         first_panel.get_by_label("Train error", exact=True).fill("9%")
-        first_panel.get_by_role("button", name="Save run").click()
+        click_after_typing(first, first_panel.get_by_role("button", name="Save run"))
         wait_for_app(first)
         expect(first.get_by_text("Saved run full.")).to_be_visible()
 
         second_panel = second.get_by_role("tabpanel", name="Add or edit a run")
         second_panel.get_by_label("Dev error", exact=True).fill("12%")
-        second_panel.get_by_role("button", name="Save run").click()
+        click_after_typing(second, second_panel.get_by_role("button", name="Save run"))
         wait_for_app(second)
         refusal = second.get_by_text(re.compile("Not saved: someone else saved run"))
         expect(refusal).to_be_visible()
