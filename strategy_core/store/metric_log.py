@@ -21,6 +21,12 @@ from strategy_core.values.metric_log import (
     validate_change,
 )
 from strategy_core.values.metrics import SelectionDefinition
+from strategy_core.values.project_metric import (
+    PROJECT_METRIC_SETTING,
+    ProjectMetric,
+    metric_from_setting,
+)
+from strategy_core.values.runs import ERROR_FIELDS, FIELD_LABELS
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
@@ -130,6 +136,56 @@ class MetricLogRepo:
                         [project_id, DEFINITION_SETTING, json.dumps(payload)])
             _insert(cur, project_id, kind, what, reason, author, day)
         return SavedDefinition(definition, author, saved_at)
+
+    # -- the project metric (docs/rules.md §16) -----------------------------------------
+    def project_metric(self, project_id: int) -> tuple[ProjectMetric, int]:
+        """The project's metric and its edit version (the error rate, 0, if never saved)."""
+        raw, version = self._store.projects.setting_entry(project_id, PROJECT_METRIC_SETTING)
+        return metric_from_setting(raw), version
+
+    def save_project_metric(self, project_id: int, metric: ProjectMetric, *, expected: int,
+                            reason: str = "", author: str = "") -> int:
+        """Save the project's metric and log the change, in one transaction; returns the new
+        edit version. Stored run values and human levels are never rewritten: when one of
+        them lies outside the new metric's range, nothing is saved and the error names the
+        run and column (docs/rules.md §16). `expected` is the version the editor read."""
+        from strategy_core.store.projects import _human_levels
+        from strategy_core.store.runs import _current_runs
+
+        with self._store.write() as cur:
+            _require_project(cur, project_id)
+            row = cur.execute("SELECT value, version FROM project_settings WHERE "
+                              "project_id = ? AND key = ?",
+                              [project_id, PROJECT_METRIC_SETTING]).fetchone()
+            current = metric_from_setting(None if row is None else json.loads(row[0]))
+            version = 0 if row is None else int(row[1] or 1)
+            if version != expected:
+                raise ConflictError("someone else changed the project metric since you "
+                                    f"opened it (now: {current.describe()}); nothing was "
+                                    "saved", current=(current, version))
+            if current == metric:
+                return version
+            for run in _current_runs(cur, project_id):
+                for field_name in ERROR_FIELDS:
+                    value = getattr(run, field_name)
+                    if value is not None:
+                        metric.check(value, f"run '{run.name}': {FIELD_LABELS[field_name]}",
+                                     column=field_name)
+            for level in _human_levels(cur, project_id).levels:
+                metric.check(level.error, f"human level '{level.label}'", column="human level")
+            what = f"project metric: {metric.describe()} (was: {current.describe()})"
+            if len(what) > MAX_WHAT:
+                what = what[:MAX_WHAT - 1] + "…"
+            kind, what, reason, author, day = validate_change(
+                "metric", what, reason or "Project metric set.", author, None)
+            cur.execute("DELETE FROM project_settings WHERE project_id = ? AND key = ?",
+                        [project_id, PROJECT_METRIC_SETTING])
+            new_version = int(cur.scalar(
+                "INSERT INTO project_settings (project_id, key, value, version) "
+                "VALUES (?, ?, ?, nextval('edit_version_seq')) RETURNING version",
+                [project_id, PROJECT_METRIC_SETTING, json.dumps(metric.as_setting())]))
+            _insert(cur, project_id, kind, what, reason, author, day)
+        return new_version
 
 
 def _require_project(cur: Cursor, project_id: int) -> None:
