@@ -30,6 +30,7 @@ with pick:
 with tolerance_column:
     tolerance = chain_ui.tolerance_input(store, project, saved)
 proxy.markdown(pieces.proxy_caption(pieces.human_levels(store, project.id),
+                                    widgets.metric_of(store, project),
                                     where="on the diagnosis page"))
 
 chain = evaluate_chain(chosen.decomposition, tolerance, saved.real_world)

@@ -20,8 +20,10 @@ store = session.store()
 project = session.require_project()
 
 st.title("Human-level & bias/variance")
-st.caption("Where the error comes from: compare training, training-dev, dev and test error "
-           "with human level, and work on the largest gap first.")
+metric = widgets.metric_of(store, project)
+st.caption(f"Where the gap to human level comes from: compare training, training-dev, dev and "
+           f"test {metric.shown().name} with human level, and work on the largest gap first. "
+           f"Metric: {escape(metric.describe())}.")
 
 runs = pieces.runs(store, project.id)
 levels = pieces.human_levels(store, project.id)
@@ -35,7 +37,7 @@ every_run = pieces.diagnoses(store, project.id)
 pick, proxy = st.columns([2, 3], vertical_alignment="bottom")
 with pick:
     chosen = every_run[pieces.pick_run(project.id, runs, key="diagnosis_run")]
-proxy.markdown(pieces.proxy_caption(levels))
+proxy.markdown(pieces.proxy_caption(levels, metric))
 result = chosen.decomposition
 verdict = focus_verdict(result, chosen.run.name)
 
@@ -55,7 +57,7 @@ else:
 
 chart_column, todo_column = st.columns([3, 2], gap="large")
 with chart_column:
-    st.markdown("**Error levels, human → test**")
+    st.markdown(f"**{escape(metric.shown().name)}, human → test**")
     charts.show(staircase_chart, result, key="diagnosis_staircase")
     st.caption("Each column is an error level; its coloured top is the gap from the level "
                "before (avoidable bias, variance, data mismatch, dev overfitting). Whiskers: "
@@ -86,11 +88,14 @@ else:
 
 st.subheader("Every run")
 table = pieces.decomposition_frame(store, project.id)
-shown = widgets.percent(table, ["human", "train", "train_dev", "dev", "test", *GAP_NAMES])
+shown = widgets.scaled(table, ["human", "train", "train_dev", "dev", "test", *GAP_NAMES],
+                       result.metric)
 st.dataframe(shown, hide_index=True, key="diagnosis_table",
-             column_config=pieces.table_columns())
+             column_config=pieces.table_columns(result.metric))
 st.caption(f"{len(table)} runs, oldest first, against human level "
-           f"{pieces.proxy_short(levels)}. Gaps in percentage points.")
+           f"{pieces.proxy_short(levels, metric)}. Gaps in "
+           f"{'percentage points' if result.metric.percent else escape(result.metric.axis_title)}"
+           ", signed so that a positive gap is room to improve.")
 widgets.safe_download(table, f"{project.slug}-diagnosis.csv", "Download decompositions (CSV)",
                       key="diagnosis_download", cache_key=cache.key(store, project.id))
 

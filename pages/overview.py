@@ -39,7 +39,9 @@ overview.across_the_project(status, project)
 
 chart_column, chain_column = st.columns([3, 2], gap="large")
 with chart_column:
-    st.markdown(f"**Error levels of the newest run, {escape(newest.run.name)}**")
+    levels_word = ("Error levels" if newest.decomposition.metric.is_error_rate else
+                   f"{newest.decomposition.metric.name} levels")
+    st.markdown(f"**{escape(levels_word)} of the newest run, {escape(newest.run.name)}**")
     charts.show(staircase_chart, newest.decomposition, height=260, key="overview_staircase")
     trend = trend_summary(every_run)
     if trend:

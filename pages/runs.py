@@ -6,19 +6,21 @@ from strategy_core.markdown import escape
 from strategy_core.runs import ERROR_FIELDS
 from strategy_core.usecases import runs as run_cases
 from ui import cache, run_forms, session, widgets
+from ui.project_metric import metric_editor
 
 store = session.store()
 project = session.require_project()
 
+metric = widgets.metric_of(store, project)
 st.title("Runs")
 st.caption(f"Project **{escape(project.name)}**: training runs with their train, train-dev, "
-           "dev and test error. Every change is recorded in the import history and can be "
-           "undone.")
+           f"dev and test {escape(metric.name)}. Every change is recorded in the import "
+           "history and can be undone.")
 
 runs = cache.shared(run_cases.runs, store, project.id)
-tab_names = ["Runs", "Import CSV", "Add or edit a run", "History", "Human level"]
+tab_names = ["Runs", "Import CSV", "Add or edit a run", "History", "Human level", "Metric"]
 if not store.can_write:
-    tab_names = ["Runs", "History", "Human level"]
+    tab_names = ["Runs", "History", "Human level", "Metric"]
 tabs = dict(zip(tab_names, st.tabs(tab_names), strict=True))
 
 with tabs["Runs"]:
@@ -29,8 +31,8 @@ with tabs["Runs"]:
         run_forms.sample_downloads()
     else:
         frame = cache.shared(run_cases.runs_frame, store, project.id).copy()
-        st.dataframe(widgets.percent(frame, ERROR_FIELDS), hide_index=True,
-                     column_config=widgets.run_columns(), key="runs_table")
+        st.dataframe(widgets.scaled(frame, ERROR_FIELDS, metric), hide_index=True,
+                     column_config=widgets.run_columns(metric), key="runs_table")
         st.caption(f"{len(runs)} runs, oldest first. Click a column header to sort.")
         widgets.safe_download(frame, f"{project.slug}-runs.csv", "Download runs (CSV)",
                               key="runs_download",
@@ -51,3 +53,6 @@ with tabs["History"]:
 
 with tabs["Human level"]:
     widgets.human_levels_editor(store, project, key="runs_human")
+
+with tabs["Metric"]:
+    metric_editor(store, project)

@@ -7,7 +7,7 @@ import streamlit as st
 from strategy_core.markdown import escape
 from strategy_core.usecases import runs as run_usecases
 from strategy_core.usecases import sizing as usecase
-from ui import cache, session, sizing, sizing_planner
+from ui import cache, session, sizing, sizing_mean, sizing_planner
 
 store = session.store()
 project = session.require_project()
@@ -21,9 +21,18 @@ runs = cache.shared(run_usecases.runs, store, project.id)
 defaults = cache.read(usecase.defaults, store, project.id)
 st.caption(sizing.source_caption(defaults))
 
-tabs = st.tabs(["Tell the best runs apart", "Split planner", "Interval width",
-                "Size to detect a difference", "Eyeball set & split ratios",
-                "Same distribution"])
+metric = cache.read(usecase.sizing_metric, store, project.id)
+names = ["Tell the best runs apart", "Split planner", "Interval width",
+         "Size to detect a difference", "Eyeball set & split ratios", "Same distribution"]
+if not metric.has_binomial_intervals:  # a loss, an MAE, a WER: a mean of per-example values
+    names.insert(0, "Mean metric")
+tabs = st.tabs(names)
+if not metric.has_binomial_intervals:
+    with tabs[0]:
+        st.subheader(f"How precise is {escape(metric.name)} on n examples, and how many "
+                     "examples tell two models apart?")
+        sizing_mean.mean_metric(store, project, metric, defaults)
+    tabs = tabs[1:]
 
 with tabs[0]:
     st.subheader("Is the dev set big enough to tell these two runs apart?")

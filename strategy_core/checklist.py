@@ -7,12 +7,13 @@ tolerance; the first red link is where to work.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from strategy_core.diagnosis import GAP_ACTIONS, Decomposition, ErrorLevels, decompose
 from strategy_core.errors import InputError
-from strategy_core.rates import format_pct, format_points
+from strategy_core.values.project_metric import ERROR_RATE, ProjectMetric
 
 DEFAULT_TOLERANCE = 0.005  # 0.5 percentage points (docs/rules.md §2)
 # Slack so a gap typed equal to the tolerance (8% − 7.5% = 0.0050000000000000044) is green.
@@ -153,6 +154,7 @@ class Chain:
     knobs: tuple[Knob, ...]
     real_world_advice: str | None
     reasons: tuple[str, ...]
+    metric: ProjectMetric = ERROR_RATE
 
     def link(self, name: str) -> Link:
         return next(link for link in self.links if link.name == name)
@@ -180,15 +182,17 @@ def evaluate_chain(
     """
     if isinstance(tolerance, bool) or not isinstance(tolerance, int | float):
         raise InputError("tolerance must be a number", column="tolerance")
-    if not 0 <= tolerance <= 1:
-        raise InputError(
-            "tolerance must be between 0 and 100 percentage points", column="tolerance"
-        )
     decomposition = (
         decomposition_or_levels
         if isinstance(decomposition_or_levels, Decomposition)
         else decompose(decomposition_or_levels)
     )
+    metric = decomposition.metric
+    if tolerance < 0 or (metric.percent and tolerance > 1) or not math.isfinite(tolerance):
+        raise InputError(
+            "tolerance must be between 0 and 100 percentage points" if metric.percent else
+            f"tolerance must be a non-negative number of {metric.unit or metric.name}",
+            column="tolerance")
     levels = decomposition.levels
     links = [
         _gap_link(number, name, decomposition, tolerance)
@@ -204,7 +208,8 @@ def evaluate_chain(
         first_red=first.name if first is not None else None,
         knobs=knobs,
         real_world_advice=advice,
-        reasons=_reasons(links, first, tolerance, advice),
+        reasons=_reasons(links, first, tolerance, advice, metric),
+        metric=metric,
     )
 
 
@@ -255,12 +260,14 @@ def _real_world_link(levels: ErrorLevels, real_world: RealWorld | None, toleranc
             status = UNKNOWN
             missing = "record the test or dev error to compare the production error with"
         else:
-            gap = real_world.production_error - reference
+            metric = levels.metric
+            gap = metric.gap(real_world.production_error, reference)
             status = _status(gap, tolerance)
+            word = "error" if metric.is_error_rate else metric.name
             description = (
-                f"Production error {format_pct(real_world.production_error)} against "
-                f"{against} error {format_pct(reference)}: a gap means the dev set or the "
-                "metric does not reflect what matters."
+                f"Production {word} {metric.format(real_world.production_error)} against "
+                f"{against} {word} {metric.format(reference)}: a gap means the dev set or "
+                "the metric does not reflect what matters."
             )
     elif real_world is not None and real_world.judgement in ("ok", "not_ok"):
         status = GREEN if real_world.judgement == "ok" else RED
@@ -307,8 +314,10 @@ def _knobs(link_name: str) -> tuple[Knob, ...]:
 
 
 def _reasons(
-    links: list[Link], first: Link | None, tolerance: float, advice: str | None
+    links: list[Link], first: Link | None, tolerance: float, advice: str | None,
+    metric: ProjectMetric = ERROR_RATE,
 ) -> tuple[str, ...]:
+    format_points = metric.format_gap
     limit = format_points(tolerance)
     unknown = [link for link in links if link.status == UNKNOWN]
     if first is not None:
@@ -340,6 +349,7 @@ def _reasons(
 def chain_verdict(chain: Chain, run_name: str | None = None) -> str:
     """The checklist's decision in one sentence: the first red link and why (docs/rules.md §2)."""
     on = f" of run {run_name}" if run_name else ""
+    format_points = chain.metric.format_gap
     limit = format_points(chain.tolerance)
     if chain.first_red is None:
         if any(link.status == UNKNOWN for link in chain.links):
@@ -373,10 +383,16 @@ class ChecklistSettings:
     versions: Mapping[str, int] = field(default_factory=dict, compare=False)
 
 
-def validate_tolerance(value: object) -> float:
-    """A tolerance as a fraction between 0 and 1 (0.005 = 0.5 percentage points)."""
+def validate_tolerance(value: object, metric: ProjectMetric = ERROR_RATE) -> float:
+    """A tolerance as a fraction between 0 and 1 (0.005 = 0.5 percentage points), or a
+    non-negative number in the units of a metric that is not a percentage (§16)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         raise InputError("tolerance must be a number", column="tolerance")
+    if not metric.percent:
+        if not 0 <= value < math.inf:
+            raise InputError(f"tolerance must be a non-negative number of "
+                             f"{metric.unit or metric.name}", column="tolerance")
+        return float(value)
     if not 0 <= value <= 1:
         raise InputError(
             "tolerance must be between 0 and 100 percentage points", column="tolerance"

@@ -20,13 +20,11 @@ from strategy_core.checklist import (
 )
 from strategy_core.errors import ConflictError, StrategyError
 from strategy_core.markdown import escape
-from strategy_core.rates import format_points
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
 from strategy_core.usecases.checklist import save_note, save_real_world, save_tolerance
-from ui import stale_edits
+from ui import stale_edits, widgets
 from ui.session import flash
-from ui.widgets import parse_rate_field, rate_field
 
 STATUS_BADGES = {
     GREEN: ("green", ":material/check_circle:", "green"),
@@ -40,30 +38,34 @@ def tolerance_input(store: Store, project: Project, saved: ChecklistSettings) ->
     the version this page showed: someone else's change in between is shown, not lost)."""
     key = "checklist_tolerance"
     opened = stale_edits.opened_version(key, saved.versions.get(TOLERANCE_SETTING, 0), key)
+    metric = widgets.metric_of(store, project)
+    factor = 100 if metric.percent else 1
+    units = "percentage points" if metric.percent else (metric.unit or metric.name)
 
     def write(expected: int | None) -> None:
-        save_tolerance(store, project.id, st.session_state[key] / 100, expected=expected)
+        save_tolerance(store, project.id, st.session_state[key] / factor, expected=expected)
 
     def save() -> None:
         points = st.session_state[key]
         try:
             if stale_edits.save(key, write, opened):
-                flash(f"Tolerance saved for this project: {points:g} percentage points.")
+                flash(f"Tolerance saved for this project: {points:g} {units}.")
         except StrategyError as exc:
             flash(escape(exc), "error")
 
     stale_edits.show_conflict(
         key, write, widget_keys=[key], saved="Tolerance saved for this project.",
-        theirs=lambda current: f"{float(current[0]) * 100:g} percentage points",
+        theirs=lambda current: f"{float(current[0]) * factor:g} {units}",
         version_of=stale_edits.setting_version)
 
     points = st.number_input(
-        "Tolerance (points)", min_value=0.0, max_value=100.0, step=0.1,
-        value=round(saved.tolerance * 100, 4), format="%.2f", key=key, on_change=save,
-        disabled=not store.can_write,
-        help="A link is green when its gap is at most this many percentage points. Saved for the "
-             "project (default 0.5).")
-    return points / 100
+        "Tolerance (points)" if metric.percent else f"Tolerance ({units})", min_value=0.0,
+        max_value=100.0 if metric.percent else None, step=0.1 if metric.percent else None,
+        value=round(saved.tolerance * factor, 6), format="%.2f" if metric.percent else "%g",
+        key=key, on_change=save, disabled=not store.can_write,
+        help=f"A link is green when its gap is at most this many {units}. Saved for the "
+             "project" + (" (default 0.5)." if metric.percent else "."))
+    return points / factor
 
 
 def verdict(chain: Chain, text: str) -> None:
@@ -107,8 +109,8 @@ def link_card(store: Store, project: Project, link: Link, chain: Chain,
             st.badge(label + first, icon=icon, color=color)
             st.markdown(f"**{link.number}. {link.title}**")
             if link.gap is not None:
-                st.markdown(f"Gap **{format_points(link.gap)}** against a tolerance of "
-                            f"{format_points(chain.tolerance)}.")
+                st.markdown(f"Gap **{chain.metric.format_gap(link.gap)}** against a tolerance "
+                            f"of {chain.metric.format_gap(chain.tolerance)}.")
             st.caption(escape(link.description))
             if link.missing:
                 st.caption(f"Unknown: {escape(link.missing)}.")
@@ -175,14 +177,17 @@ def real_world_form(store: Store, project: Project, settings: ChecklistSettings)
         chosen = st.radio("How does the model do in the real world?", list(JUDGEMENT_LABELS),
                           index=list(JUDGEMENT_LABELS).index(judgement), horizontal=True,
                           format_func=JUDGEMENT_LABELS.get, key="checklist_judgement")
+        metric = widgets.metric_of(store, project)
         typed = st.text_input(
-            "Production error (optional)", value=rate_field("production", production),
+            "Production error (optional)" if metric.is_error_rate else
+            f"Production {metric.name} (optional)",
+            value=widgets.level_field(production, metric),
             key="checklist_production", placeholder="e.g. 4.5% or 0.045",
             help="Error measured on real traffic. When recorded it decides the link: it is "
                  "compared with the test error (the dev error without one).")
         if st.form_submit_button("Save link 5"):
             try:
-                value = parse_rate_field(typed, "production error")
+                value = widgets.parse_level_field(typed, "production level", metric)
                 st.session_state[mine_key] = None
                 if value is not None or chosen != "unknown":
                     st.session_state[mine_key] = RealWorld(judgement=chosen,

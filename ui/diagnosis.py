@@ -19,10 +19,10 @@ from strategy_core.diagnosis import (
     RunDiagnosis,
     decomposition_table,
     format_interval,
+    gap_formula,
 )
 from strategy_core.human_level import HumanLevels
 from strategy_core.markdown import escape
-from strategy_core.rates import format_pct, format_points
 from strategy_core.runs import Run
 from strategy_core.settings import REPO_ROOT
 from strategy_core.store import Store
@@ -31,6 +31,7 @@ from strategy_core.usecases import checklist as checklist_cases
 from strategy_core.usecases import diagnosis as diagnosis_cases
 from strategy_core.usecases import runs as run_cases
 from strategy_core.usecases.status import ProjectStatus, project_status
+from strategy_core.values.project_metric import ProjectMetric
 from ui import cache, share, widgets
 
 SAMPLE_RUNS = REPO_ROOT / "data" / "samples" / "runs_generic.csv"
@@ -125,28 +126,32 @@ def pick_run(project_id: int, runs: Sequence[Run], key: str) -> int:
     return by_key[chosen]
 
 
-def proxy_caption(levels: HumanLevels, where: str = "under **Human levels** below") -> str:
+def proxy_caption(levels: HumanLevels, metric: ProjectMetric,
+                  where: str = "under **Human levels** below") -> str:
     """Which human level stands in for Bayes error, in one line of Markdown."""
     proxy = levels.proxy
     if proxy is None:
         return f"No human level recorded: avoidable bias cannot be measured. Record it {where}."
-    how = "the lowest recorded" if levels.proxy_is_default else "chosen by the team"
+    how = "the best recorded" if levels.proxy_is_default else "chosen by the team"
     return (f"Human level (Bayes proxy): **{escape(proxy.label)}** at "
-            f"**{format_pct(proxy.error, 2)}**, {how}. Change it {where}.")
+            f"**{metric.format(proxy.error, metric.precision + 1)}**, {how}. Change it {where}.")
 
 
 def gap_cards(result: Decomposition) -> None:
     """One card per gap: its size, its formula, its interval and whether it is significant."""
     columns = st.columns(len(GAP_NAMES))
+    metric = result.metric
     for column, gap in zip(columns, GAPS, strict=True):
         value = result.gaps[gap.name]
-        formula = gap.formula
+        formula = gap_formula(gap.name, metric)
         if gap.name == "variance" and result.variance_uses_dev:
-            formula = "dev − training (no training-dev error)"
+            formula = formula.replace("training-dev", "dev") + (
+                " (no training-dev error)" if metric.is_error_rate else
+                " (no training-dev level)")
         with column.container(border=True):
             focus = gap.name == result.focus
             label = f"{gap.label} · focus" if focus else gap.label
-            st.metric(label, format_points(value) if value is not None else "–",
+            st.metric(label, metric.format_gap(value) if value is not None else "–",
                       help=f"{gap.label} = {formula}.")
             interval = result.intervals.get(gap.name)
             if value is None:
@@ -154,7 +159,7 @@ def gap_cards(result: Decomposition) -> None:
             elif interval is not None:
                 verdict = ("significant" if result.significant[gap.name]
                            else ":orange[**not significant**]")
-                st.caption(f"95% interval {format_interval(interval)}: {verdict}")
+                st.caption(f"95% interval {format_interval(interval, metric)}: {verdict}")
             else:
                 st.caption(f"{formula}; no interval without set sizes")
 
@@ -180,28 +185,28 @@ def change_marks(store: Store, project_id: int) -> list[ChangeMark]:
     return cache.read(diagnosis_cases.change_marks, store, project_id)
 
 
-def proxy_short(levels: HumanLevels) -> str:
+def proxy_short(levels: HumanLevels, metric: ProjectMetric) -> str:
     proxy = levels.proxy
     return "(none recorded)" if proxy is None else \
-        f"{format_pct(proxy.error, 2)} ({proxy.label})"
+        f"{metric.format(proxy.error, metric.precision + 1)} ({proxy.label})"
 
 
-def table_columns() -> dict[str, object]:
-    """Column config of the every-run table: levels as percentages, gaps in points."""
+def table_columns(metric: ProjectMetric) -> dict[str, object]:
+    """Column config of the every-run table: levels as percentages, gaps in points (or
+    both in the metric's units)."""
     config: dict[str, object] = {
         "run": st.column_config.TextColumn("Run", pinned=True),
         "created": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD"),
-        "human": widgets.percent_column("Human"),
-        "train": widgets.percent_column("Train"),
-        "train_dev": widgets.percent_column("Train-dev"),
-        "dev": widgets.percent_column("Dev"),
-        "test": widgets.percent_column("Test"),
+        "human": widgets.level_column("Human", metric),
+        "train": widgets.level_column("Train", metric),
+        "train_dev": widgets.level_column("Train-dev", metric),
+        "dev": widgets.level_column("Dev", metric),
+        "test": widgets.level_column("Test", metric),
         "focus": st.column_config.TextColumn("Focus"),
         "focus_significant": st.column_config.CheckboxColumn(
             "Focus significant", help="The focus gap's 95% interval excludes 0 (empty: no "
                                       "set sizes)."),
         "flags": st.column_config.TextColumn("Flags"),
     }
-    config.update({name: st.column_config.NumberColumn(GAP_LABELS[name], format="%.1f pts")
-                   for name in GAP_NAMES})
+    config.update({name: widgets.gap_column(GAP_LABELS[name], metric) for name in GAP_NAMES})
     return config

@@ -26,6 +26,8 @@ from strategy_core.store.projects import Project
 from strategy_core.store.reviews import Category, ReviewSample
 from strategy_core.usecases import error_analysis as usecase
 from strategy_core.usecases.error_analysis import SampleAnalysis
+from strategy_core.usecases.project_metric import project_metric
+from strategy_core.values.project_metric import ProjectMetric
 from ui import cache, charts, share, stale_edits, widgets
 from ui.session import flash
 
@@ -59,6 +61,11 @@ def tags(store: Store, sample_id: int) -> pd.DataFrame:
 
 def analysis(store: Store, sample_id: int) -> SampleAnalysis:
     return cache.read(usecase.analyze_sample, store, sample_id)
+
+
+def metric(store: Store, project_id: int) -> ProjectMetric:
+    """The project metric (docs/rules.md §16), which a review of per-example values speaks."""
+    return cache.read(project_metric, store, project_id)
 
 
 def _read_sample_file(name: str) -> bytes | None:
@@ -181,6 +188,9 @@ def manage_sample(store: Store, sample: ReviewSample) -> None:
 def summary_section(store: Store, project: Project, sample: ReviewSample,
                     result: SampleAnalysis) -> None:
     """Verdict, adequacy, chart of shares with ceilings, the table, efforts, downloads."""
+    if sample.of_values:
+        values_summary_section(store, project, sample, result)
+        return
     if result.summary is None:
         st.info(escape(result.missing or ""), icon=":material/info:")
         if result.dev_error is None and store.can_write:
@@ -220,6 +230,63 @@ def summary_section(store: Store, project: Project, sample: ReviewSample,
         store, project, "error_analysis", summary.headline,
         {"sample": sample.name, **{k: v for k, v in summary.as_dict().items()
                                    if k != "reasons"}}, key="ea_summary")
+
+
+def values_summary_section(store: Store, project: Project, sample: ReviewSample,
+                           result: SampleAnalysis) -> None:
+    """A review of per-example values (docs/rules.md §18): the sample's rule, then shares,
+    ceilings and priorities in the project metric's units."""
+    st.markdown(f"**Sample:** {escape(result.rule or '')}.")
+    summary = result.values
+    if summary is None:
+        st.info(escape(result.missing or ""), icon=":material/info:")
+        return
+    box = st.info if summary.top_category is None else st.success
+    box(f"**{escape(summary.headline)}.**", icon=":material/target:")
+    shown = summary.metric
+    digits = shown.precision + 1
+    cols = st.columns(4)
+    cols[0].metric("Reviewed", f"{summary.reviewed}")
+    cols[1].metric("Review", ADEQUACY_LABELS[summary.adequacy],
+                   help="Fewer than 20: very small; 20–49 rough; 50–99 good; 100+ very good")
+    cols[2].metric(f"Dev {shown.name[:30]}", shown.format(summary.dev_value, digits))
+    if summary.top_category is not None:
+        top = summary.category(summary.top_category)
+        cols[3].metric(f"Ceiling of {escape(top.name[:30])}",
+                       shown.format_gap(top.ceiling, digits),
+                       help="How much the dev metric improves, at most, if this category "
+                            "is fixed entirely")
+    for reason in summary.reasons:
+        st.markdown(f"- {escape(reason)}")
+    table = _values_table(summary, digits)
+    st.dataframe(widgets.percent(table, ["share", "value_share"]), hide_index=True,
+                 key="ea_values_table", column_config={
+                     "category": st.column_config.TextColumn("Category", pinned=True),
+                     "count": st.column_config.NumberColumn("Examples"),
+                     "share": widgets.percent_column("Share of examples"),
+                     "value_share": widgets.percent_column("Share of their error"),
+                     "ceiling": st.column_config.TextColumn(f"Ceiling ({shown.name})"),
+                     "if_fixed": st.column_config.TextColumn("Dev metric if fixed"),
+                     "effort": st.column_config.NumberColumn("Effort", format="%.1f"),
+                     "priority": st.column_config.TextColumn("Ceiling per unit of effort")})
+    efforts_editor(store, project, summary)
+    widgets.safe_download(_values_table(summary, digits), f"{project.slug}-error-summary.csv",
+                          "Download summary (CSV)", key="ea_values_download")
+    widgets.record_decision(
+        store, project, "error_analysis", summary.headline,
+        {"sample": sample.name, "rule": result.rule,
+         **{k: v for k, v in summary.as_dict().items() if k != "reasons"}},
+        key="ea_values_summary")
+
+
+def _values_table(summary, digits: int) -> pd.DataFrame:  # noqa: ANN001 - ValueReviewSummary
+    shown = summary.metric
+    return pd.DataFrame([{
+        "category": c.name, "count": c.count, "share": c.share, "value_share": c.value_share,
+        "ceiling": shown.format_gap(c.ceiling, digits),
+        "if_fixed": shown.format(c.metric_if_fixed, digits), "effort": c.effort,
+        "priority": None if c.priority is None else shown.format_gap(c.priority, digits + 1),
+    } for c in summary.categories])
 
 
 def _summary_table(summary) -> pd.DataFrame:  # noqa: ANN001 - ReviewSummary
@@ -333,6 +400,11 @@ def mislabel_section(store: Store, project: Project, sample: ReviewSample,
                     "reviewed.")
         else:
             audit_result(audit)
+        return
+    if sample.of_values:
+        st.info("The fix-labels verdict reads shares of misclassified examples. In a review "
+                "of per-example values, tag wrong labels **Incorrectly labeled**: its ceiling "
+                "in the metric's units is on **Summary**.", icon=":material/label:")
         return
     verdict = result.mislabel
     if verdict is None:

@@ -57,6 +57,10 @@ def tagging_section(store: Store, project: Project, sample: ReviewSample) -> Non
     # Built once per snapshot and set of categories (thousands of rows), not per rerun.
     if snapshot.get("frame_ids") != ids:
         snapshot["frame"], snapshot["frame_ids"] = grid_frame(snapshot["tags"], ids), ids
+        if sample.of_values:  # the measure of each example, in the metric's units (§18)
+            shown = data.metric(store, project.id)
+            snapshot["frame"].insert(3, "value", [shown.format(v) for v in
+                                                  snapshot["tags"]["value"]])
     frame = snapshot["frame"]
     st.caption("Tick every category that explains a mistake (several may apply); notes are "
                "free text. An example with a tick or a note counts as reviewed; tick "
@@ -67,7 +71,7 @@ def tagging_section(store: Store, project: Project, sample: ReviewSample) -> Non
         frame, key=grid_key, hide_index=True,
         num_rows="fixed", column_order=_column_order(frame, ids),
         disabled=True if not store.can_write else
-        ["example_id", "label", "prediction", "image", "link", "text", "updated_by"],
+        ["example_id", "label", "prediction", "value", "image", "link", "text", "updated_by"],
         column_config=_column_config(ids, names), height=min(38 + 35 * len(frame), 640),
         row_height=48 if frame["image"].notna().any() else None)
     # Compare only the rows the editor reports as changed (a sample may hold thousands).
@@ -88,6 +92,8 @@ def tagging_section(store: Store, project: Project, sample: ReviewSample) -> Non
 
 def _column_order(frame: pd.DataFrame, ids: Sequence[int]) -> list[str]:
     columns = ["example_id", "label", "prediction"]
+    if "value" in frame.columns:
+        columns.append("value")
     if frame["image"].notna().any():
         columns.append("image")
     if frame["link"].notna().any():
@@ -103,6 +109,8 @@ def _column_config(ids: Sequence[int], names: dict[int, str]) -> dict[str, objec
         "example_id": st.column_config.TextColumn("Example", pinned=True),
         "label": st.column_config.TextColumn("Label"),
         "prediction": st.column_config.TextColumn("Prediction"),
+        "value": st.column_config.TextColumn("Error / value",
+                                             help="The example's measure: worst first"),
         "image": st.column_config.ImageColumn("Image", help="Thumbnail from the example's URL"),
         "link": st.column_config.LinkColumn("Link", display_text="open"),
         "text": st.column_config.TextColumn("Text", width="large"),

@@ -24,7 +24,7 @@ from strategy_core.tag_sheet import TagSheetError, parse_sheet
 from strategy_core.usecases import error_analysis as usecase
 from strategy_core.usecases.error_analysis import DEFAULT_SAMPLE_SIZE, MAX_SAMPLE_SIZE
 from ui import widgets
-from ui.error_analysis import choose_sample, sample_file
+from ui.error_analysis import choose_sample, metric, sample_file
 from ui.session import flash
 
 MAX_PREDICTIONS_MB = 300
@@ -45,7 +45,10 @@ def predictions_table(sets: Sequence[PredictionSet], runs: dict[int, Run]) -> pd
         for split in present:
             count = item.splits.get(split)
             row[f"{split}_n"] = count.n if count else None
-            row[f"{split}_error"] = count.error if count else None
+            if item.kind == "classification":
+                row[f"{split}_error"] = count.error if count else None
+            else:  # per-example values (docs/rules.md §18): the mean, as a number
+                row[f"{split}_mean"] = count.mean if count else None
         row["file"] = item.source
         row["uploaded"] = item.created_at
         rows.append(row)
@@ -64,6 +67,9 @@ def _predictions_columns() -> dict[str, object]:
         config[f"{split}_n"] = st.column_config.NumberColumn(f"{label.capitalize()} n",
                                                              format="localized")
         config[f"{split}_error"] = widgets.percent_column(f"{label.capitalize()} error")
+        config[f"{split}_mean"] = st.column_config.NumberColumn(
+            f"{label.capitalize()} mean value", format="%.4g",
+            help="Mean per-example value (absolute error of a regression)")
     return config
 
 
@@ -88,10 +94,22 @@ def predictions_section(store: Store, project: Project, runs: Sequence[Run],
 
 def upload_predictions(store: Store, project: Project, runs: Sequence[Run],
                        existing: dict[int, PredictionSet]) -> None:
-    st.markdown("**Upload predictions for a run.** Columns: `example_id`, `label`, "
-                "`prediction`; optional `split` (train, train-dev, dev, test; empty means "
-                "dev), `source`, `text`, `url` or `image_url`, `weight`. A file with a problem "
-                "is not loaded at all; loading again for a run replaces its predictions.")
+    shown = metric(store, project.id)
+    if shown.kind == "rate":
+        st.markdown("**Upload predictions for a run.** Columns: `example_id`, `label`, "
+                    "`prediction`; optional `split` (train, train-dev, dev, test; empty means "
+                    "dev), `source`, `text`, `url` or `image_url`, `weight`. A file with a "
+                    "problem is not loaded at all; loading again for a run replaces its "
+                    "predictions.")
+    else:
+        st.markdown(f"**Upload per-example predictions for a run.** This project is measured "
+                    f"in {escape(shown.describe())}. Columns: `example_id` with either a "
+                    "numeric `label` and `prediction` (regression: the absolute and squared "
+                    "errors are derived) or a per-example value column (`loss`, `score`, "
+                    "`value`, `wer`, `error`, `dice`…) in the metric's units"
+                    + (" (fractions for a percentage)" if shown.percent else "")
+                    + f", {escape(shown.range_text())}; optional `split`, `source`, `text`, "
+                    "`url`, `weight`. A file with a problem is not loaded at all.")
     counter = st.session_state.setdefault("ea_pred_counter", 0)
     by_key = {run.key: run for run in runs}
     keys = [run.key for run in reversed(runs)]
@@ -138,8 +156,11 @@ def upload_predictions(store: Store, project: Project, runs: Sequence[Run],
                               what=escape(uploaded.name))
         return
     splits = ", ".join(f"{SPLIT_LABELS[s]} {n:,}" for s, n in result.splits.items())
+    what = f"{result.misclassified:,} misclassified" if result.kind == "classification" \
+        else ("regression rows" if result.kind == "regression"
+              else f"per-example {escape(result.value_name or 'value')}")
     flash(f"Loaded {result.rows:,} predictions for {escape(by_key[run_key].name)} in "
-          f"{result.seconds:.1f} s ({splits}; {result.misclassified:,} misclassified)."
+          f"{result.seconds:.1f} s ({splits}; {what})."
           + (" The earlier upload was replaced." if result.replaced else ""))
     for warning in result.warnings:
         flash(escape(warning), "warning")
@@ -177,6 +198,10 @@ def draw_sample(store: Store, project: Project, runs: Sequence[Run],
         return
     set_of = {s.run_key: s for s in with_dev}
     keys = [s.run_key for s in reversed(with_dev)]
+    if any(s.kind != "classification" for s in with_dev):
+        draw_value_sample(store, project, by_key,
+                          [s for s in with_dev if s.kind != "classification"])
+        return
     run_key = st.selectbox("Run", keys, key="ea_draw_run",
                            format_func=lambda k: f"{by_key[k].name} (dev error "
                            f"{format_pct(set_of[k].splits['dev'].error)}, "
@@ -225,6 +250,60 @@ def draw_sample(store: Store, project: Project, runs: Sequence[Run],
     flash(f"Drew {sample.size} misclassified dev examples (seed {sample.seed}): tag them under "
           "**Tag examples**.")
     st.rerun()
+
+
+def draw_value_sample(store: Store, project: Project, by_key: dict[int | None, Run],
+                      sets: Sequence[PredictionSet]) -> None:
+    """The worst dev examples of a run, or those past a threshold (docs/rules.md §18)."""
+    shown = metric(store, project.id)
+    set_of = {s.run_key: s for s in sets}
+    run_key = st.selectbox("Run", [s.run_key for s in reversed(sets)], key="ea_vdraw_run",
+                           format_func=lambda k: f"{by_key[k].name} ({set_of[k].splits['dev'].n:,} "
+                           "dev examples)")
+    worse = "largest" if shown.direction == "lower" else "smallest"
+    mode = st.radio("Review", ["worst", "threshold"], horizontal=True, key="ea_vdraw_mode",
+                    format_func={"worst": f"The examples with the {worse} error",
+                                 "threshold": "Examples past a threshold"}.get)
+    with st.form("ea_vdraw_form", border=False):
+        left, middle, right = st.columns(3)
+        size = left.number_input("Examples", min_value=1, max_value=MAX_SAMPLE_SIZE,
+                                 value=DEFAULT_SAMPLE_SIZE, key="ea_vdraw_size")
+        threshold_text, seed = "", 0
+        if mode == "threshold":
+            threshold_text = middle.text_input(
+                "Threshold", key="ea_vdraw_threshold", placeholder="e.g. 5",
+                help=f"In the metric's units ({escape(shown.unit or 'no unit')}); examples "
+                     f"{'at or above' if shown.direction == 'lower' else 'at or below'} it")
+            seed = middle.number_input("Seed", min_value=0, max_value=2**31 - 1, value=0,
+                                       key="ea_vdraw_seed")
+        name = right.text_input("Name", key="ea_vdraw_name", max_chars=80,
+                                value=f"{by_key[run_key].name} · {date.today():%Y-%m-%d}")
+        submitted = st.form_submit_button("Draw sample", type="primary")
+    if not submitted:
+        return
+    try:
+        threshold = None
+        if mode == "threshold":
+            threshold = _number(threshold_text)
+        sample = usecase.draw_value_sample(
+            store, project.id, run_key, name=name, size=int(size),  # type: ignore[arg-type]
+            threshold=threshold, seed=int(seed) if mode == "threshold" else None,
+            created_by=st.session_state.get("ea_reviewer", ""))
+    except StrategyError as exc:
+        st.error(escape(exc))
+        return
+    choose_sample(sample.id)
+    flash(f"Drew {escape(usecase.sample_rule_text(store, sample) or '')}: tag them under "
+          "**Tag examples**.")
+    st.rerun()
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        raise InputError(f"the threshold must be a number, not '{text.strip()[:40]}'") \
+            from None
 
 
 # -- importing a spreadsheet -----------------------------------------------------------

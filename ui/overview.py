@@ -8,7 +8,6 @@ import streamlit as st
 from strategy_core.checklist import GREEN, Chain
 from strategy_core.diagnosis import FOCUS_NONE, GAP_LABELS, RunDiagnosis
 from strategy_core.markdown import escape
-from strategy_core.rates import format_pct, format_points
 from strategy_core.store.projects import Project
 from strategy_core.usecases.status import ProjectStatus
 from ui.checklist import STATUS_BADGES
@@ -42,16 +41,17 @@ def headline(diagnoses: tuple[RunDiagnosis, ...], chain: Chain | None) -> None:
     columns = st.columns(4)
     when = f"created {newest.run.created:%Y-%m-%d}" if newest.run.created is not None else None
     _card(columns[0], "Newest run", escape(newest.run.name), when)
-    dev = result.levels.dev
+    dev, metric = result.levels.dev, result.metric
     previous = diagnoses[-2].decomposition.levels.dev if len(diagnoses) > 1 else None
     change = None
     if dev is not None and previous is not None:
         word = "down" if dev < previous else "up" if dev > previous else "unchanged"
-        change = f"{word} {format_points(abs(dev - previous))} from the previous run"
-    _card(columns[1], "Dev error", format_pct(dev), change)
+        change = f"{word} {metric.format_gap(abs(dev - previous))} from the previous run"
+    _card(columns[1], "Dev error" if metric.is_error_rate else f"Dev {metric.name}",
+          metric.format(dev), change)
     if result.focus != FOCUS_NONE:
         _card(columns[2], "Focus", GAP_LABELS[result.focus],
-              f"{format_points(result.gaps[result.focus])}, the largest gap")
+              f"{metric.format_gap(result.gaps[result.focus])}, the largest gap")
     else:
         _card(columns[2], "Focus", "No positive gap", "check the real world")
     if chain is None:
@@ -69,7 +69,7 @@ def chain_at_a_glance(chain: Chain) -> None:
     for link in chain.links:
         label, icon, color = STATUS_BADGES.get(link.status,
                                                ("unknown", ":material/help:", "gray"))
-        gap = f" · {format_points(link.gap)}" if link.gap is not None else ""
+        gap = f" · {chain.metric.format_gap(link.gap)}" if link.gap is not None else ""
         weight = "**" if link.name == chain.first_red else ""
         st.markdown(f":{color}-badge[{icon} {label}] {weight}{link.number}. {link.title}"
                     f"{weight}{gap}")

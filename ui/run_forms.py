@@ -32,6 +32,7 @@ from strategy_core.store import Store
 from strategy_core.store.projects import Project
 from strategy_core.usecases import runs as run_cases
 from strategy_core.usecases.runs import ImportPlan
+from strategy_core.values.project_metric import PRESETS, ProjectMetric
 from ui import cache, widgets
 from ui.session import flash
 
@@ -44,10 +45,37 @@ SAMPLE_FILES = {
 }
 
 
-def _proposal(payload: bytes, fmt: str) -> ImportPlan:
+def _proposal(payload: bytes, fmt: str, metric: ProjectMetric) -> ImportPlan:
     """The uploaded file read and mapped automatically in format `fmt` ("auto": the
-    detected one): the mapping the editor starts with and the runs it builds."""
-    return run_cases.plan_import(run_cases.read_run_file(payload), fmt)
+    detected one) for a project in `metric`: the mapping the editor starts with and the
+    runs it builds."""
+    return run_cases.plan_import(run_cases.read_run_file(payload), fmt, metric=metric)
+
+
+def _target_metric(plan: ImportPlan, current: ProjectMetric, counter: int
+                   ) -> ProjectMetric | None:
+    """The metric the runs go in: the project's, or (when the split columns hold another
+    metric's values) the one the user confirms; None when the runs cannot go in."""
+    proposed = plan.proposed_metric
+    if proposed is None or proposed.key == current.key or current.kind != "rate":
+        problem = plan.metric_problem(current)
+        if problem:
+            st.error(f"Cannot import: {escape(problem)}.")
+            return None
+        return current
+    keys = [k for k, m in PRESETS.items() if m.kind != "rate"]
+    chosen = st.selectbox(
+        "Metric of these runs", keys, index=keys.index(proposed.key),
+        format_func=lambda k: PRESETS[k].describe(), key=f"runs_metric_{counter}",
+        help="Proposed from the names of the split columns. Importing sets the project "
+             "metric to this one; the change is logged on the Metrics page.")
+    target = PRESETS[chosen]
+    if current.kind == "rate" or target != current:
+        st.info(f"The split columns hold **{escape(target.name)}** values. Importing sets "
+                f"the project metric from {escape(current.describe())} to "
+                f"**{escape(target.describe())}**; stored values are not converted.",
+                icon=":material/straighten:")
+    return target
 
 
 def sample_downloads() -> None:
@@ -73,8 +101,9 @@ def import_csv(store: Store, project: Project) -> None:
                    "mapped automatically and you confirm the mapping before anything is saved.")
         return
     payload = uploaded.getvalue()
+    current = widgets.metric_of(store, project)
     try:  # read and mapped once per file and format, not on every rerun
-        detected_plan = cache.upload(_proposal, payload, "auto")
+        detected_plan = cache.upload(_proposal, payload, "auto", current)
     except InputError as exc:  # too big, not UTF-8 text, not a table
         widgets.show_problems([exc], what=f"{escape(uploaded.name)}")
         return
@@ -86,7 +115,7 @@ def import_csv(store: Store, project: Project) -> None:
     st.markdown("**Column mapping.** Check what each column means; change any role, value "
                 "kind (error or accuracy) or scale (fraction or percent) that is wrong.")
     proposal = detected_plan if fmt == detected_plan.fmt else \
-        cache.upload(_proposal, payload, fmt)
+        cache.upload(_proposal, payload, fmt, current)
     table = proposal.table
     edited = st.data_editor(
         pd.DataFrame(mapping_rows(table, proposal.mapping)),
@@ -102,20 +131,34 @@ def import_csv(store: Store, project: Project) -> None:
         })
     mapping = tuple(mapping_from_rows(table, edited.to_dict("records")))
     plan = proposal if mapping == proposal.mapping else \
-        run_cases.plan_import(table, fmt, mapping)
+        run_cases.plan_import(table, fmt, mapping, metric=current)
     built = plan.built
     if not built.ok:
         widgets.show_problems(built.problems, what=f"{escape(uploaded.name)}")
         return
     for warning in built.warnings:
         st.warning(escape(warning))
-    st.markdown(f"**Preview**: {len(built.runs)} runs exactly as they will be stored "
-                "(accuracies converted to errors).")
-    st.dataframe(widgets.percent(runs_table(list(built.runs)), ERROR_FIELDS), hide_index=True,
-                 column_config=widgets.run_columns(), key=f"runs_preview_{counter}")
+    target = _target_metric(plan, current, counter)
+    if target is None:
+        return
+    try:
+        run_cases.check_levels(plan, target)
+    except InputError as exc:  # a level outside the metric's range: say so before Import
+        widgets.show_problems([exc], what=f"{escape(uploaded.name)}")
+        return
+    converted = (" (errors converted to accuracies)" if target.direction == "higher" and
+                 target.kind == "rate" else " (accuracies converted to errors)"
+                 if target.is_error_rate else "")
+    st.markdown(f"**Preview**: {len(built.runs)} runs exactly as they will be stored"
+                f"{converted}.")
+    st.dataframe(widgets.scaled(runs_table(list(built.runs)), ERROR_FIELDS, target),
+                 hide_index=True, column_config=widgets.run_columns(target),
+                 key=f"runs_preview_{counter}")
     if st.button(f"Import {len(built.runs)} runs", type="primary", key="runs_import"):
         try:
-            result = run_cases.import_plan(store, project.id, plan, source=uploaded.name)
+            result = run_cases.import_plan(store, project.id, plan, source=uploaded.name,
+                                           metric=target,
+                                           author=st.session_state.get("decision_author", ""))
         except StrategyError as exc:
             st.error(f"Nothing was imported: {escape(exc)}")
             return
@@ -129,23 +172,23 @@ EDIT_CONFLICT_KEY = "runs_edit_conflict"
 EDIT_OPENED_KEY = "runs_edit_opened"
 
 
-def _form_texts(run: Run) -> dict[str, object]:
+def _form_texts(run: Run, metric: ProjectMetric) -> dict[str, object]:
     """What each field of the edit form starts with for `run`."""
     texts: dict[str, object] = {
         "name": run.name,
         "created": run.created.isoformat(sep=" ") if run.created else ""}
-    texts.update({f: widgets.rate_field(FIELD_LABELS[f], getattr(run, f)) for f in ERROR_FIELDS})
+    texts.update({f: widgets.level_field(getattr(run, f), metric) for f in ERROR_FIELDS})
     texts.update({f: getattr(run, f) for f in SIZE_FIELDS})
     return texts
 
 
-def _parse_field(name: str, entered: object) -> object:
+def _parse_field(name: str, entered: object, metric: ProjectMetric) -> object:
     if name == "name":
         return str(entered).strip()
     if name == "created":
         return parse_created(str(entered))
     if name in ERROR_FIELDS:
-        return widgets.parse_rate_field(str(entered), FIELD_LABELS[name])
+        return widgets.parse_level_field(str(entered), FIELD_LABELS[name], metric)
     return None if entered is None else int(entered)  # a size
 
 
@@ -159,6 +202,7 @@ def edit_run(store: Store, project: Project, runs: list[Run]) -> None:
     key = st.selectbox("Run", [None, *by_key], key="runs_edit_choice",
                        format_func=lambda k: "New run" if k is None else by_key[k].name)
     run = by_key.get(key) or Run(name="")
+    metric = widgets.metric_of(store, project)
     if _show_edit_conflict(store, project, key):
         return
     # The form stays on the version it was opened with until it is saved or dropped, so
@@ -166,7 +210,7 @@ def edit_run(store: Store, project: Project, runs: list[Run]) -> None:
     opened = st.session_state.get(EDIT_OPENED_KEY)
     if not opened or opened["key"] != key or \
             f"runs_edit_{key}_{opened['version']}_name" not in st.session_state:
-        opened = {"key": key, "version": run.version, "start": _form_texts(run)}
+        opened = {"key": key, "version": run.version, "start": _form_texts(run, metric)}
         st.session_state[EDIT_OPENED_KEY] = opened
     elif key is not None and opened["version"] != run.version:
         note, reload = st.columns([4, 1])
@@ -184,9 +228,14 @@ def edit_run(store: Store, project: Project, runs: list[Run]) -> None:
             "created": st.text_input("Created (ISO date, optional)", key=f"{form}_created",
                                      value=str(start["created"]),
                                      placeholder="2026-11-03 10:00")}
-        st.caption("Error rates as `8%` or `0.08`; leave blank when unknown.")
+        st.caption("Error rates as `8%` or `0.08`; leave blank when unknown."
+                   if metric.kind == "rate" else
+                   f"{escape(metric.name)} in its units"
+                   + (" (`12%` or `0.12`)" if metric.percent else "")
+                   + "; leave blank when unknown.")
         for f, col in zip(ERROR_FIELDS, st.columns(4), strict=True):
-            entered[f] = col.text_input(FIELD_LABELS[f], value=str(start[f]), key=f"{form}_{f}")
+            entered[f] = col.text_input(widgets.field_label(f, metric), value=str(start[f]),
+                                        key=f"{form}_{f}")
         for f, col in zip(SIZE_FIELDS, st.columns(4), strict=True):
             entered[f] = col.number_input(FIELD_LABELS[f], min_value=1, step=1,
                                           value=start[f], key=f"{form}_{f}")
@@ -194,7 +243,7 @@ def edit_run(store: Store, project: Project, runs: list[Run]) -> None:
     if not submitted:
         return
     try:
-        changes = {f: _parse_field(f, value) for f, value in entered.items()
+        changes = {f: _parse_field(f, value, metric) for f, value in entered.items()
                    if key is None or value != start[f]}
         if key is None:  # a run without a name is refused by the use case
             result = run_cases.add_run(store, project.id,

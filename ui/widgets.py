@@ -12,14 +12,73 @@ from strategy_core.csv_export import safe_csv_bytes
 from strategy_core.errors import ConflictError, InputError, StrategyError
 from strategy_core.human_level import DEFAULT_LEVEL_LABELS, HumanLevels
 from strategy_core.markdown import escape
-from strategy_core.rates import format_pct, parse_rate
+from strategy_core.rates import parse_rate
 from strategy_core.runs import ERROR_FIELDS, FIELD_LABELS, SIZE_FIELDS
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
 from strategy_core.usecases import decisions as decision_cases
 from strategy_core.usecases import runs as run_cases
+from strategy_core.usecases.project_metric import project_metric
+from strategy_core.values.project_metric import ERROR_RATE, ProjectMetric
 from ui import cache
 from ui.session import flash
+
+
+def metric_of(store: Store, project: Project) -> ProjectMetric:
+    """The project's metric (docs/rules.md §16), read once per change of the project."""
+    return cache.read(project_metric, store, project.id)
+
+
+def level_field(value: float | None, metric: ProjectMetric) -> str:
+    """The text a level input starts with: '8.0%' for a percentage, '2.41' otherwise."""
+    if value is None:
+        return ""
+    return f"{value * 100:g}%" if metric.percent else f"{value:g}"
+
+
+def parse_level_field(text: str, label: str, metric: ProjectMetric) -> float | None:
+    """A typed level in the metric's units (a rate as 8% or 0.08; a percentage quantity
+    such as WER as 12%; else a number); blank is None. InputError names the field."""
+    if not (text or "").strip():
+        return None
+    if metric.kind == "rate":
+        return parse_rate(text, what=label)
+    raw = text.strip()
+    percent = metric.percent and raw.endswith("%")
+    try:
+        number = float(raw[:-1] if percent else raw)
+    except ValueError:
+        raise InputError(f"{label} '{text}' is not a number") from None
+    return metric.check(number / 100 if percent else number, label)
+
+
+def level_column(label: str, metric: ProjectMetric, help: str | None = None) -> object:
+    """A column of levels (shown through `scaled`): percent or the metric's number."""
+    if metric.percent:
+        return st.column_config.NumberColumn(label, format=f"%.{metric.precision}f%%",
+                                             help=help)
+    unit = f" {metric.unit}" if metric.unit else ""
+    return st.column_config.NumberColumn(label, format=f"%.{metric.precision}f{unit}",
+                                         help=help)
+
+
+def gap_column(label: str, metric: ProjectMetric, help: str | None = None) -> object:
+    """A column of gaps (shown through `scaled`): points for a percentage, else units."""
+    if metric.percent:
+        return st.column_config.NumberColumn(label, format=f"%.{metric.precision + 1}f pts",
+                                             help=help)
+    return level_column(label, metric, help)
+
+
+def scaled(frame: pd.DataFrame, columns: Sequence[str], metric: ProjectMetric) -> pd.DataFrame:
+    """`percent` for a percentage metric; the numbers as they are otherwise."""
+    if metric.percent:
+        return percent(frame, columns)
+    out = frame.copy()
+    for column in columns:
+        if column in out.columns:
+            out[column] = pd.to_numeric(out[column], errors="coerce")
+    return out
 
 
 def rate_field(label: str, value: float | None) -> str:
@@ -54,16 +113,24 @@ def percent(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return out
 
 
-def run_columns() -> dict[str, object]:
-    """Column config for run tables (errors shown through `percent`), sizes as whole
-    numbers, readable headers."""
-    config: dict[str, object] = {f: percent_column(FIELD_LABELS[f]) for f in ERROR_FIELDS}
+def run_columns(metric: ProjectMetric = ERROR_RATE) -> dict[str, object]:
+    """Column config for run tables (levels shown through `scaled`), sizes as whole
+    numbers, readable headers in the metric's words."""
+    config: dict[str, object] = {f: level_column(field_label(f, metric), metric)
+                                 for f in ERROR_FIELDS}
     config.update({f: st.column_config.NumberColumn(FIELD_LABELS[f], format="localized")
                    for f in SIZE_FIELDS})
     config["name"] = st.column_config.TextColumn("Run", pinned=True)
     config["run_id"] = st.column_config.TextColumn("Run id")
     config["created"] = st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD HH:mm")
     return config
+
+
+def field_label(name: str, metric: ProjectMetric) -> str:
+    """'Dev error' for an error rate, 'Dev Word error rate' for another metric."""
+    if metric.is_error_rate or name not in ERROR_FIELDS:
+        return FIELD_LABELS[name]
+    return f"{FIELD_LABELS[name].removesuffix(' error')} {metric.name}"
 
 
 def _csv_bytes(frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> bytes:
@@ -107,27 +174,34 @@ def human_levels_editor(store: Store, project: Project, key: str) -> None:
         opened = cache.read(run_cases.human_levels, store, project.id)
         st.session_state[opened_key] = opened
     levels = opened
-    rows = [{"label": lvl.label, "error": lvl.error * 100} for lvl in levels.levels]
+    metric = metric_of(store, project)
+    factor = 100 if metric.percent else 1
+    rows = [{"label": lvl.label, "error": lvl.error * factor} for lvl in levels.levels]
     if not rows:
         rows = [{"label": label, "error": None} for label in DEFAULT_LEVEL_LABELS]
-    st.caption("Human-level error is the proxy for Bayes (optimal) error. Record what a "
-               "typical person, an expert and a team of experts achieve on this task; the "
-               "lowest is used unless you choose another.")
+    st.caption(f"Human level, in {metric.name}, is the proxy for Bayes (optimal) "
+               "performance. Record what a typical person, an expert and a team of experts "
+               "achieve on this task; the best is used unless you choose another.")
     edited = st.data_editor(
         pd.DataFrame(rows, columns=["label", "error"]), key=f"{key}_levels",
         num_rows="dynamic", hide_index=True, disabled=not store.can_write,
         column_config={
             "label": st.column_config.TextColumn("Who", required=True, max_chars=80),
-            "error": st.column_config.NumberColumn("Error (%)", min_value=0.0, max_value=100.0,
-                                                   format="%.2f%%", step=0.01),
+            "error": st.column_config.NumberColumn(
+                f"{metric.name} ({metric.unit})" if metric.unit else metric.name,
+                min_value=None if metric.minimum is None else metric.minimum * factor,
+                max_value=None if metric.maximum is None else metric.maximum * factor,
+                format=f"%.{metric.precision + 1}f" + ("%%" if metric.percent else ""),
+                step=0.01),
         },
     )
     labels = [str(v).strip() for v in edited["label"].tolist() if isinstance(v, str) and
               v.strip()]
     options = [None, *labels]
     proxy = levels.proxy
-    default_text = f"the lowest ({proxy.label}, {format_pct(proxy.error, 2)})" if proxy and \
-        levels.proxy_is_default else "the lowest"
+    digits = metric.precision + 1
+    default_text = f"the best ({proxy.label}, {metric.format(proxy.error, digits)})" if proxy and \
+        levels.proxy_is_default else "the best"
     current = None if levels.proxy_is_default else levels.chosen
     chosen = st.selectbox(
         "Bayes proxy", options, index=options.index(current) if current in options else 0,
@@ -135,11 +209,12 @@ def human_levels_editor(store: Store, project: Project, key: str) -> None:
         format_func=lambda v: f"Use {default_text}" if v is None else v,
         disabled=not store.can_write)
     if proxy is not None:
-        st.caption(f"Proxy in use: **{escape(proxy.label)}** at {format_pct(proxy.error, 2)}.")
+        st.caption(f"Proxy in use: **{escape(proxy.label)}** at "
+                   f"{metric.format(proxy.error, digits)}.")
     if not store.can_write:
         return
     pairs = [(row["label"] if isinstance(row["label"], str) else "",
-              None if pd.isna(row["error"]) else float(row["error"]) / 100)
+              None if pd.isna(row["error"]) else float(row["error"]) / factor)
              for row in edited.to_dict("records")]
     conflict = st.session_state.get(conflict_key)
     if conflict is not None:

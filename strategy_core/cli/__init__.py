@@ -1,7 +1,8 @@
 """The command line: `python -m strategy_core [--db PATH] COMMAND … [--json]`.
 
 Every command takes `--json` and then prints exactly one JSON object on stdout. Exit status
-0 on success, 2 on bad input (one `error:` line on stderr, nothing written), 1 on an
+0 on success, 2 on bad input (one `error:` line on stderr, and with --json the object
+{"error": …, "exit_status": 2} on stdout; nothing written), 1 on an
 internal failure. Each feature registers its commands from its own module.
 
 A command imports only what it uses: `COMMANDS` names every command with its module and
@@ -113,24 +114,30 @@ def _prog() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    wants_json = "--json" in (sys.argv[1:] if argv is None else list(argv))
     try:
         args = parse_args(argv)
         handler: Handler = args.handler
         result = handler(args)
     except (InputError, NotFoundError) as exc:
-        print(f"error: {_one_line(exc)}", file=sys.stderr)
-        return 2
+        return _fail(_one_line(exc), 2, wants_json)
     except StrategyError as exc:
-        print(f"error: {_one_line(exc)}", file=sys.stderr)
-        return 1
+        return _fail(_one_line(exc), 1, wants_json)
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no tracebacks
-        print(f"error: internal failure ({type(exc).__name__}: {_one_line(exc)})",
-              file=sys.stderr)
-        return 1
+        return _fail(f"internal failure ({type(exc).__name__}: {_one_line(exc)})", 1,
+                     wants_json)
     emit(args, result)
     return 0
+
+
+def _fail(message: str, status: int, wants_json: bool) -> int:
+    """One `error:` line on stderr; with --json also the one JSON object on stdout."""
+    print(f"error: {message}", file=sys.stderr)
+    if wants_json:
+        print(json.dumps({"error": message, "exit_status": status}, ensure_ascii=False))
+    return status
 
 
 def emit(args: argparse.Namespace, result: Any) -> None:

@@ -2,6 +2,7 @@
 §2).
 
     diagnose --human 1% --train 8% --dev 10% [--train-dev R] [--test R] [--n-train N] … [--json]
+    diagnose --metric mae --human 2.1 --train 2.4 --dev 3.0 [--json]
     diagnose --project NAME [--run NAME] [--json]
     checklist --project NAME [--run NAME] [--json]
 
@@ -24,17 +25,15 @@ from strategy_core.diagnosis import (
     decompose,
     focus_verdict,
     format_interval,
-    levels_of_run,
 )
 from strategy_core.errors import InputError
-from strategy_core.rates import format_pct, format_points, parse_rate
+from strategy_core.rates import format_points, parse_rate
+from strategy_core.values.project_metric import PRESETS, ProjectMetric
 
 # Types only: the store (and what uses it) is imported by the commands that open it, so that
 # `diagnose` with levels given on the command line does not load DuckDB or pandas.
 if TYPE_CHECKING:
-    from strategy_core.runs import Run
-    from strategy_core.store import Store
-    from strategy_core.store.projects import Project
+    pass
 
 _RATE_OPTIONS = (("human", "--human"), ("train", "--train"), ("train_dev", "--train-dev"),
                  ("dev", "--dev"), ("test", "--test"))
@@ -51,6 +50,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         p.add_argument(flag, dest=dest, metavar="RATE")
     for dest, flag in _SIZE_OPTIONS:
         p.add_argument(flag, dest=dest, metavar="N")
+    p.add_argument("--metric", metavar="KEY", choices=sorted(PRESETS),
+                   help="the metric the levels are in (default: error_rate; a project uses "
+                        "its own metric)")
     p.add_argument("--project", metavar="NAME", help="a project (name or slug)")
     p.add_argument("--run", metavar="NAME", help="a run of --project (default: the newest)")
     p.set_defaults(handler=cmd_diagnose)
@@ -68,10 +70,16 @@ def cmd_diagnose(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
         if given:
             raise InputError(f"{', '.join(given)} cannot be combined with --project: the "
                              "levels come from the project's run")
+        if args.metric is not None:
+            raise InputError("--metric cannot be combined with --project: a project has "
+                             "its own metric")
+        from strategy_core.usecases.diagnosis import diagnose_run
+        from strategy_core.usecases.projects import resolve_project
+
         store = open_cli_store(args)
-        project, run = _project_run(store, args.project, args.run)
-        human = _human(store, project)
-        result = decompose(levels_of_run(run, human))
+        project = resolve_project(store, args.project)
+        found = diagnose_run(store, project, args.run)
+        result, run = found.decomposition, found.run
         payload = {"project": project.name, "run": run.name, **result.as_dict()}
         return payload, _diagnosis_text(result, f"{project.name}, run {run.name}")
     if args.run is not None:
@@ -80,22 +88,26 @@ def cmd_diagnose(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
                if getattr(args, dest) is None]
     if missing:
         raise InputError(f"{' and '.join(missing)} required (or --project NAME)")
-    rates = {dest: parse_rate(getattr(args, dest), what=flag)
+    metric = PRESETS[args.metric or "error_rate"]
+    rates = {dest: _level(getattr(args, dest), flag, metric)
              for dest, flag in _RATE_OPTIONS if getattr(args, dest) is not None}
     sizes = {dest: _size(getattr(args, dest), flag)
              for dest, flag in _SIZE_OPTIONS if getattr(args, dest) is not None}
-    result = decompose(ErrorLevels(**rates, **sizes))
+    result = decompose(ErrorLevels(**rates, **sizes, metric=metric))
     return result.as_dict(), _diagnosis_text(result, None)
 
 
 def cmd_checklist(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     from strategy_core.usecases.checklist import checklist_settings
+    from strategy_core.usecases.diagnosis import diagnose_run
+    from strategy_core.usecases.projects import resolve_project
 
     store = open_cli_store(args)
-    project, run = _project_run(store, args.project, args.run)
-    human = _human(store, project)
+    project = resolve_project(store, args.project)
+    found = diagnose_run(store, project, args.run)
+    run = found.run
     saved = checklist_settings(store, project.id)
-    chain = evaluate_chain(levels_of_run(run, human), saved.tolerance, saved.real_world)
+    chain = evaluate_chain(found.decomposition, saved.tolerance, saved.real_world)
     payload = {"project": project.name, "run": run.name, "tolerance": chain.tolerance,
                **chain.as_dict()}
     lines = [f"{project.name}, run {run.name} (tolerance {format_points(chain.tolerance)})"]
@@ -109,6 +121,20 @@ def cmd_checklist(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     return payload, "\n".join(lines)
 
 
+def _level(text: str, flag: str, metric: ProjectMetric) -> float:
+    """A level typed in the metric's units: a rate as 8% or 0.08; a percentage quantity
+    (WER) as 12% or 0.12, above 100% allowed; anything else as a plain number."""
+    if metric.kind == "rate":
+        return parse_rate(text, what=flag)
+    raw = text.strip()
+    percent = metric.percent and raw.endswith("%")
+    try:
+        value = float(raw[:-1] if percent else raw)
+    except ValueError:
+        raise InputError(f"{flag} '{text}' is not a number") from None
+    return metric.check(value / 100 if percent else value, flag)
+
+
 def _size(text: str, flag: str) -> int:
     value = parse_count(text, flag)
     if value == 0:
@@ -116,34 +142,25 @@ def _size(text: str, flag: str) -> int:
     return value
 
 
-def _human(store: Store, project: Project) -> float | None:
-    from strategy_core.usecases.runs import human_levels
-
-    return human_levels(store, project.id).proxy_error
-
-
-def _project_run(store: Store, project_name: str, run_name: str | None) -> tuple[Project, Run]:
-    from strategy_core.usecases.diagnosis import choose_run
-    from strategy_core.usecases.projects import resolve_project
-
-    project = resolve_project(store, project_name)
-    return project, choose_run(store, project, run_name)
-
-
 def _diagnosis_text(result: Decomposition, title: str | None) -> str:
-    levels = result.levels
+    levels, metric = result.levels, result.metric
     lines = [title] if title else []
-    lines.append("  ".join(f"{label} {format_pct(getattr(levels, name))}" for name, label in
+    if not metric.is_error_rate:
+        lines.append(f"Metric: {metric.describe()}")
+    digits = metric.digits_for(getattr(levels, name) for name in
+                               ("human", "train", "train_dev", "dev", "test"))
+    lines.append("  ".join(f"{label} {metric.format(getattr(levels, name), digits)}"
+                           for name, label in
                            (("human", "human"), ("train", "train"), ("train_dev", "train-dev"),
                             ("dev", "dev"), ("test", "test"))))
     for name in GAP_NAMES:
         interval = result.intervals.get(name)
         extra = ""
         if interval is not None:
-            extra = (f"  95% interval {format_interval(interval)}"
+            extra = (f"  95% interval {format_interval(interval, metric)}"
                      + ("" if result.significant[name] else " not significant"))
         marker = "  <- focus" if name == result.focus else ""
-        lines.append(f"  {GAP_LABELS[name]:16} {format_points(getattr(result, name)):>9}"
+        lines.append(f"  {GAP_LABELS[name]:16} {metric.format_gap(getattr(result, name)):>9}"
                      f"{extra}{marker}")
     lines.append(focus_verdict(result))
     lines += [f"  - {action}" for action in result.actions]

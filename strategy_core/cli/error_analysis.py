@@ -1,5 +1,7 @@
 """Commands for error analysis: `import-predictions`, `ceiling`, `mislabel` (docs/rules.md §4,
-§5)."""
+§5, §18). Under a project metric that is not a rate, `import-predictions` loads regression
+rows or per-example values, `--review` draws the worst examples (or those past
+`--threshold`) and `ceiling` gives the ceilings in the metric's units."""
 
 from __future__ import annotations
 
@@ -22,6 +24,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("file")
     p.add_argument("--project", required=True)
     p.add_argument("--run", required=True, help="run name (or run id)")
+    p.add_argument("--review", metavar="NAME",
+                   help="then draw a review sample with this name: the run's misclassified "
+                        "dev examples, or for per-example values its worst dev examples")
+    p.add_argument("--size", help="examples in the review sample (default 100)")
+    p.add_argument("--threshold", help="per-example values: draw from the dev examples past "
+                                       "this value (in the metric's units) instead")
+    p.add_argument("--seed", help="seed of the random draw")
     p.set_defaults(handler=cmd_import_predictions)
 
     p = add_command(sub, "ceiling", common)
@@ -54,13 +63,79 @@ def cmd_import_predictions(args: argparse.Namespace) -> tuple[dict[str, Any], st
     store = open_cli_store(args)
     project = resolve_project(store, args.project)
     run = run_by_name(store, project.id, args.run)
+    _review_options(args, store, project.id)
     result = import_prediction_file(store, project.id, run.key,  # type: ignore[arg-type]
                                     path, source=path.name)
     splits = ", ".join(f"{SPLIT_LABELS[s]} {n:,}" for s, n in result.splits.items())
+    what = f"{result.misclassified:,} misclassified" if result.kind == "classification" \
+        else _KIND_TEXT[result.kind].format(name=result.value_name)
     text = (f"{project.name} / {run.name}: loaded {result.rows:,} predictions "
-            f"({result.misclassified:,} misclassified) in {result.seconds:.1f} s: {splits}"
+            f"({what}) in {result.seconds:.1f} s: {splits}"
             + (" (replaced the earlier upload)" if result.replaced else ""))
-    return result.as_dict(), text
+    payload = result.as_dict()
+    if args.review:
+        review, rule = _draw_review(store, project.id, run.key, args)  # type: ignore[arg-type]
+        payload["review"] = review
+        text += f"\nReview sample '{review['name']}': {rule}."
+    return payload, text
+
+
+_KIND_TEXT = {"regression": "regression: numeric label and prediction",
+              "value": "per-example values of '{name}'"}
+
+
+def _review_options(args: argparse.Namespace, store, project_id: int) -> None:  # noqa: ANN001
+    """Refuse, before anything is loaded, --size, --threshold or --seed without --review
+    and a --review name already taken."""
+    from strategy_core.errors import NotFoundError
+    from strategy_core.usecases.error_analysis import sample_by_name
+
+    if not args.review:
+        if args.size or args.threshold or args.seed:
+            raise InputError("--size, --threshold and --seed go with --review")
+        return
+    try:
+        sample_by_name(store, project_id, args.review)
+    except NotFoundError:
+        return
+    raise InputError(f"a review sample named '{args.review}' already exists in this project")
+
+
+def _draw_review(store, project_id: int, run_key: int,  # noqa: ANN001 - a Store
+                 args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    """Draw the review sample `--review` names; its JSON and its rule in plain English."""
+    from strategy_core.usecases.error_analysis import (
+        DEFAULT_SAMPLE_SIZE,
+        draw_sample,
+        draw_value_sample,
+        sample_rule_text,
+        value_kind,
+    )
+
+    size = DEFAULT_SAMPLE_SIZE if args.size is None else parse_count(args.size, "--size")
+    seed = None if args.seed is None else parse_count(args.seed, "--seed")
+    if value_kind(store, project_id, run_key) == "classification":
+        if args.threshold is not None:
+            raise InputError("--threshold applies to per-example values, not to "
+                             "classification rows")
+        sample = draw_sample(store, project_id, run_key, name=args.review, size=size,
+                             seed=seed)
+        rule = (f"{sample.size:,} of the run's {sample.population:,} misclassified dev "
+                f"examples, drawn at random (seed {sample.seed})")
+    else:
+        threshold = None if args.threshold is None else _number(args.threshold, "--threshold")
+        sample = draw_value_sample(store, project_id, run_key, name=args.review, size=size,
+                                   threshold=threshold, seed=seed)
+        rule = sample_rule_text(store, sample) or ""
+    return {"name": sample.name, "id": sample.id, "size": sample.size,
+            "population": sample.population, "seed": sample.seed, "rule": rule}, rule
+
+
+def _number(text: str, what: str) -> float:
+    try:
+        return float(str(text).replace("_", ""))
+    except ValueError:
+        raise InputError(f"{what} must be a number, not '{text}'") from None
 
 
 def cmd_ceiling(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
@@ -70,6 +145,8 @@ def cmd_ceiling(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
         if args.reviewed or args.count:
             raise InputError("give either --project and --sample, or --reviewed and --count")
         summary = _stored_summary(args)
+        if not hasattr(summary, "dev_error"):
+            return summary  # a review of per-example values: payload and text
     else:
         if args.dev_error is None or args.reviewed is None:
             raise InputError("give --dev-error and --reviewed (and a --count per category), "
@@ -103,10 +180,40 @@ def _stored_summary(args: argparse.Namespace):  # noqa: ANN202 - ReviewSummary
     override = None if args.dev_error is None else parse_rate(args.dev_error,
                                                                what="--dev-error")
     analysis = analyze_sample(store, sample.id, override)
+    if analysis.rule is not None:
+        return _values_output(analysis, sample.name)
     if analysis.summary is None:
         raise InputError(f"sample '{sample.name}': {analysis.missing} "
                          "(on the command line: --dev-error)")
     return analysis.summary
+
+
+VALUE_FIELDS = ("name", "count", "share", "share_low", "share_high", "gain", "value_share",
+                "ceiling", "metric_if_fixed")
+
+
+def _values_output(analysis, name: str) -> tuple[dict[str, Any], str]:  # noqa: ANN001
+    """`ceiling` of a review of per-example values: the rule, and the ceilings in the
+    metric's units (docs/rules.md §18)."""
+    summary = analysis.values
+    lines = [f"Review sample '{name}': {analysis.rule}."]
+    payload: dict[str, Any] = {"sample": name, "rule": analysis.rule,
+                               "reviewed": analysis.counts.reviewed, "categories": []}
+    if summary is None:
+        return payload, "\n".join([*lines, analysis.missing or ""])
+    metric = summary.metric
+    digits = metric.precision + 1
+    payload.update(metric.as_json(), dev_value=summary.dev_value, adequacy=summary.adequacy,
+                   categories=[{k: c.as_dict()[k] for k in VALUE_FIELDS}
+                               for c in summary.categories])
+    lines.append(f"{summary.reviewed} reviewed ({ADEQUACY_LABELS[summary.adequacy]} review), "
+                 f"dev {metric.name} {metric.format(summary.dev_value, digits)} "
+                 f"over {summary.dev_n:,} dev examples")
+    lines += [f"  {c.name:28} {c.count:>5}  {format_pct(c.share):>6} of examples, "
+              f"{format_pct(c.value_share):>6} of their error  ceiling "
+              f"{metric.format_gap(c.ceiling, digits):>12}  → at best "
+              f"{metric.format(c.metric_if_fixed, digits)}" for c in summary.categories]
+    return payload, "\n".join(lines)
 
 
 def cmd_mislabel(args: argparse.Namespace) -> tuple[dict[str, Any], str]:

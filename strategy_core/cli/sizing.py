@@ -1,18 +1,24 @@
 """Commands for dev/test sizing and splits (docs/rules.md §6): `size ci|detect|eyeball|split`,
-`plan-split`, `compare-dist`. They compute from their arguments and touch no database."""
+`size mean` (a metric that is a mean of per-example values, §17), `plan-split`,
+`compare-dist`. They compute from their arguments and touch no database."""
 
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from strategy_core.cli import add_command, parse_count, parse_pairs
+from strategy_core.errors import InputError
+from strategy_core.project_metric import PRESETS, ProjectMetric, with_changes
 from strategy_core.rates import format_pct, parse_rate
 from strategy_core.sizing import (
+    UNPAIRED_VS_PAIRED,
     compare_distributions,
     detect_size,
     error_interval,
     eyeball_size,
+    mean_metric_plan,
     plan_split,
     split_sizes,
 )
@@ -54,6 +60,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--examples", required=True, metavar="N")
     p.set_defaults(handler=cmd_size_split)
 
+    _register_mean(kinds, common)
+
     p = add_command(sub, "plan-split", common)
     p.add_argument("--source", action="append", required=True, metavar="NAME=COUNT")
     p.add_argument("--target", required=True, metavar="NAME")
@@ -66,6 +74,70 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--dev", action="append", required=True, metavar="NAME=COUNT")
     p.add_argument("--test", action="append", required=True, metavar="NAME=COUNT")
     p.set_defaults(handler=cmd_compare_dist)
+
+
+def _register_mean(kinds: argparse._SubParsersAction,
+                   common: argparse.ArgumentParser) -> None:
+    p = kinds.add_parser("mean", parents=[common],
+                         help="precision and sizes for a metric that is a mean of "
+                              "per-example values (loss, MAE, WER per utterance)")
+    p.add_argument("--sd", required=True, metavar="X",
+                   help="standard deviation of the per-example values, in the metric's "
+                        "units (15%% or 0.15 for a percentage)")
+    p.add_argument("--n", required=True, metavar="N", help="examples (per model)")
+    p.add_argument("--half-width", metavar="X", help="target half-width: the n it needs")
+    p.add_argument("--delta", metavar="X", help="difference to detect: the n it needs")
+    p.add_argument("--paired-sd", metavar="X",
+                   help="standard deviation of the per-example differences when both "
+                        "models are scored on the same examples (paired sizes)")
+    p.add_argument("--metric", metavar="KEY", help=f"a preset ({', '.join(PRESETS)}) "
+                                                   "for how numbers read")
+    p.add_argument("--unit", metavar="U", help="the metric's unit, e.g. years")
+    p.add_argument("--confidence", default="0.95", metavar="C", help="default 0.95")
+    p.add_argument("--alpha", default="0.05", metavar="A", help="two-sided, default 0.05")
+    p.add_argument("--power", default="0.8", metavar="P", help="default 0.8")
+    p.set_defaults(handler=cmd_size_mean)
+
+
+def parse_amount(text: str | None, what: str) -> float | None:
+    """A number from the command line in the metric's units (`15%` is 0.15), or None."""
+    if text is None:
+        return None
+    raw = text.strip().replace(",", "").replace("_", "")
+    scale = 100.0 if raw.endswith("%") else 1.0
+    try:
+        number = float(raw.removesuffix("%")) / scale
+    except ValueError:
+        raise InputError(f"{what} '{text}' is not a number") from None
+    if not math.isfinite(number):
+        raise InputError(f"{what} '{text}' is not a finite number")
+    return number
+
+
+def cli_metric(key: str | None, unit: str | None) -> ProjectMetric:
+    """How `size mean` reads its numbers: a preset, else a plain quantity; `--unit` on top."""
+    if key is None:
+        metric = ProjectMetric(key="custom", name="the mean", kind="quantity", unit="",
+                               precision=3, minimum=None, maximum=None)
+    elif key.strip().lower() in PRESETS:
+        metric = PRESETS[key.strip().lower()]
+    else:
+        raise InputError(f"--metric '{key}' is not one of {', '.join(PRESETS)}")
+    return metric if unit is None else with_changes(metric, unit=unit)
+
+
+def cmd_size_mean(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    metric = cli_metric(args.metric, args.unit)
+    plan = mean_metric_plan(
+        parse_amount(args.sd, "--sd"), parse_count(args.n, "--n"),  # type: ignore[arg-type]
+        confidence=parse_rate(args.confidence, what="--confidence"),
+        target_half_width=parse_amount(args.half_width, "--half-width"),
+        delta=parse_amount(args.delta, "--delta"),
+        paired_sd=parse_amount(args.paired_sd, "--paired-sd"),
+        alpha=parse_rate(args.alpha, what="--alpha"),
+        power=parse_rate(args.power, what="--power"))
+    text = "\n".join([*plan.sentences(metric), UNPAIRED_VS_PAIRED])
+    return {"unit": metric.unit, **plan.as_dict()}, text
 
 
 def cmd_size_ci(args: argparse.Namespace) -> tuple[dict[str, Any], str]:

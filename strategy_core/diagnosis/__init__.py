@@ -44,6 +44,8 @@ from strategy_core.diagnosis.gaps import (
     TIE_TOLERANCE,
     ErrorLevels,
     Gap,
+    flag_explanation,
+    gap_formula,
 )
 
 __all__ = [
@@ -69,7 +71,9 @@ __all__ = [
     "decomposition_table",
     "diagnose_runs",
     "focus_verdict",
+    "flag_explanation",
     "format_interval",
+    "gap_formula",
     "levels_of_run",
     "runner_up_note",
     "summary",

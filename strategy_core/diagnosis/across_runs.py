@@ -14,13 +14,13 @@ from strategy_core.diagnosis.gaps import (
     FOCUS_NONE,
     GAP_LABELS,
     GAP_NAMES,
-    GAPS,
     ErrorLevels,
+    gap_formula,
 )
 from strategy_core.diagnosis.intervals import _answer, _interval_requests
 from strategy_core.errors import InputError
-from strategy_core.rates import format_points
 from strategy_core.runs import Run
+from strategy_core.values.project_metric import ERROR_RATE, ProjectMetric
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,14 +47,18 @@ class RunDiagnosis:
     decomposition: Decomposition
 
 
-def levels_of_run(run: Run, human: float | None) -> ErrorLevels:
-    """A stored run's error levels and split sizes, with the project's Bayes proxy as H."""
+def levels_of_run(run: Run, human: float | None,
+                  metric: ProjectMetric = ERROR_RATE) -> ErrorLevels:
+    """A stored run's levels and split sizes, with the project's Bayes proxy as H, in the
+    metric pages reason in (an accuracy shown as error reads 1 − value; docs/rules.md §16)."""
+    shown = metric.to_shown
     return ErrorLevels(
-        human=human,
-        train=run.train_error,
-        train_dev=run.train_dev_error,
-        dev=run.dev_error,
-        test=run.test_error,
+        human=shown(human),
+        train=shown(run.train_error),
+        train_dev=shown(run.train_dev_error),
+        dev=shown(run.dev_error),
+        test=shown(run.test_error),
+        metric=metric.shown(),
         n_train=run.n_train,
         n_train_dev=run.n_train_dev,
         n_dev=run.n_dev,
@@ -63,14 +67,16 @@ def levels_of_run(run: Run, human: float | None) -> ErrorLevels:
 
 
 def diagnose_runs(
-    runs: Sequence[Run], human: float | None, confidence: float = 0.95
+    runs: Sequence[Run], human: float | None, confidence: float = 0.95,
+    metric: ProjectMetric = ERROR_RATE,
 ) -> tuple[RunDiagnosis, ...]:
     """Decompose every run (docs/rules.md §1) against the same human level, keeping the runs' order
-    (the store gives them oldest first, by created time)."""
-    levels = [levels_of_run(run, human) for run in runs]
+    (the store gives them oldest first, by created time), in the project's metric."""
+    levels = [levels_of_run(run, human, metric) for run in runs]
     if not 0 < confidence < 1:
         raise InputError("confidence must be between 0 and 1 (e.g. 0.95)")
-    intervals = _answer([_interval_requests(item) for item in levels], confidence)
+    intervals = _answer([_interval_requests(item) for item in levels], confidence,
+                        [metric.shown().sign] * len(levels))
     return tuple(
         RunDiagnosis(run, decompose(item, confidence, intervals=run_intervals))
         for run, item, run_intervals in zip(runs, levels, intervals, strict=True)
@@ -90,12 +96,13 @@ def focus_verdict(decomposition: Decomposition, run_name: str | None = None) -> 
             "short there, change the dev set or the metric."
         )
     value = decomposition.gaps[focus]
-    formula = next(gap.formula for gap in GAPS if gap.name == focus)
+    metric = decomposition.metric
+    formula = gap_formula(focus, metric)
     if decomposition.variance_uses_dev and focus == "variance":
-        formula = "dev − training"
+        formula = formula.replace("training-dev", "dev")
     verdict = (
-        f"Work on {GAP_LABELS[focus].lower()}{on}: at {format_points(value)} ({formula}) it "
-        "is the largest gap"
+        f"Work on {GAP_LABELS[focus].lower()}{on}: at {metric.format_gap(value)} ({formula}) "
+        "it is the largest gap"
     )
     if decomposition.significant.get(focus) is False:
         verdict += ", though on these set sizes it is not significant"
@@ -115,6 +122,7 @@ def trend_summary(diagnoses: Sequence[RunDiagnosis]) -> str | None:
     while streak_start > 0 and diagnoses[streak_start - 1].decomposition.focus == focus:
         streak_start -= 1
     label = GAP_LABELS[focus]
+    metric = newest.decomposition.metric
     now = newest.decomposition.gaps[focus]
     if streak_start < len(diagnoses) - 1:
         first = diagnoses[streak_start]
@@ -122,7 +130,7 @@ def trend_summary(diagnoses: Sequence[RunDiagnosis]) -> str | None:
         runs_in_streak = len(diagnoses) - streak_start
         return (
             f"{label} has been the focus for the last {runs_in_streak} runs: "
-            f"{_moved(then, now)} since {first.run.name}."
+            f"{_moved(then, now, metric)} since {first.run.name}."
         )
     previous = diagnoses[-2]
     before = previous.decomposition.focus
@@ -132,18 +140,18 @@ def trend_summary(diagnoses: Sequence[RunDiagnosis]) -> str | None:
     now_before = newest.decomposition.gaps[before]
     return (
         f"{label} became the focus with this run; the previous focus, "
-        f"{GAP_LABELS[before].lower()}, {_moved(then_before, now_before)} since "
+        f"{GAP_LABELS[before].lower()}, {_moved(then_before, now_before, metric)} since "
         f"{previous.run.name}."
     )
 
 
-def _moved(then: float | None, now: float | None) -> str:
+def _moved(then: float | None, now: float | None, metric: ProjectMetric = ERROR_RATE) -> str:
     if then is None or now is None:
         return "could not be compared"
-    if abs(now - then) < 0.0005:  # under 0.05 points: the one-decimal figures are equal
-        return f"held at {format_points(now)}"
+    if metric.format_gap(now) == metric.format_gap(then):  # the figures read alike
+        return f"held at {metric.format_gap(now)}"
     direction = "fell" if now < then else "rose"
-    return f"{direction} from {format_points(then)} to {format_points(now)}"
+    return f"{direction} from {metric.format_gap(then)} to {metric.format_gap(now)}"
 
 
 def decomposition_table(diagnoses: Sequence[RunDiagnosis]) -> pd.DataFrame:

@@ -9,21 +9,21 @@ from dataclasses import dataclass, field
 from strategy_core.diagnosis.gaps import (
     _LEVEL_NAMES,
     CLOSE_BEHIND_SHARE,
-    FLAG_EXPLANATIONS,
     FOCUS_NONE,
     GAP_ACTIONS,
     GAP_LABELS,
     GAP_NAMES,
-    GAPS,
     REAL_WORLD_ACTION,
     RECORD_LEVELS_ACTION,
     TIE_TOLERANCE,
     ErrorLevels,
+    flag_explanation,
+    gap_formula,
 )
 from strategy_core.diagnosis.intervals import _intervals, _significance_note
 from strategy_core.errors import InputError
-from strategy_core.rates import format_pct, format_points
 from strategy_core.stats import Interval
+from strategy_core.values.project_metric import ProjectMetric
 
 
 @dataclass(frozen=True)
@@ -56,13 +56,18 @@ class Decomposition:
         return {name: getattr(self, name) for name in GAP_NAMES}
 
     @property
+    def metric(self) -> ProjectMetric:
+        return self.levels.metric
+
+    @property
     def flag_explanations(self) -> dict[str, str]:
         """One plain-English sentence per raised flag."""
-        return {flag: FLAG_EXPLANATIONS[flag] for flag in self.flags}
+        return {flag: flag_explanation(flag, self.metric) for flag in self.flags}
 
     def as_dict(self) -> dict:
-        """The `diagnose` command's JSON: levels, gaps, focus, flags, actions, intervals."""
-        out: dict = {name: getattr(self.levels, name) for name in _LEVEL_NAMES}
+        """The `diagnose` command's JSON: levels, gaps, focus, flags, actions, intervals,
+        and the metric they are in (name, unit, direction)."""
+        out: dict = {name: _clean(getattr(self.levels, name)) for name in _LEVEL_NAMES}
         out.update({name: _clean(value) for name, value in self.gaps.items()})
         out["focus"] = self.focus
         out["flags"] = list(self.flags)
@@ -73,6 +78,7 @@ class Decomposition:
                 for name, interval in self.intervals.items()
             }
             out["significant"] = dict(self.significant)
+        out.update(self.metric.as_json())
         return out
 
 
@@ -93,11 +99,12 @@ def decompose(
     if not 0 < confidence < 1:
         raise InputError("confidence must be between 0 and 1 (e.g. 0.95)")
     h, t, td, d, x = levels.human, levels.train, levels.train_dev, levels.dev, levels.test
+    gap = levels.metric.gap
     gaps = {
-        "avoidable_bias": _difference(t, h),
-        "variance": _difference(td, t) if td is not None else _difference(d, t),
-        "data_mismatch": _difference(d, td),
-        "dev_overfitting": _difference(x, d),
+        "avoidable_bias": gap(t, h),
+        "variance": gap(td, t) if td is not None else gap(d, t),
+        "data_mismatch": gap(d, td),
+        "dev_overfitting": gap(x, d),
     }
     focus, runner_up = _focus(gaps)
     flags = _flags(levels)
@@ -132,17 +139,16 @@ def summary(decomposition: Decomposition) -> str:
     return " ".join(decomposition.reasons)
 
 
-def format_interval(interval: Interval) -> str:
-    """A gap's interval in points, '0.6 pts to 2.2 pts'; two decimals when it is narrower
-    than 0.2 points, so a tight interval does not read as a single number."""
-    digits = 2 if interval.high - interval.low < 0.002 else 1
-    return f"{format_points(interval.low, digits)} to {format_points(interval.high, digits)}"
-
-
-def _difference(upper: float | None, lower: float | None) -> float | None:
-    if upper is None or lower is None:
-        return None
-    return upper - lower
+def format_interval(interval: Interval, metric: ProjectMetric | None = None) -> str:
+    """A gap's interval in points, '0.6 pts to 2.2 pts'; one more decimal when its ends
+    would read alike, so a tight interval does not read as a single number."""
+    metric = metric or ProjectMetric()
+    digits = metric.precision
+    step = 10.0 ** -digits / (100 if metric.percent else 1)
+    if interval.high - interval.low < 2 * step:
+        digits += 1
+    return f"{metric.format_gap(interval.low, digits)} to " \
+           f"{metric.format_gap(interval.high, digits)}"
 
 
 def _focus(gaps: dict[str, float | None]) -> tuple[str, str | None]:
@@ -167,15 +173,17 @@ def _focus(gaps: dict[str, float | None]) -> tuple[str, str | None]:
 
 
 def _flags(levels: ErrorLevels) -> tuple[str, ...]:
+    """Flags when a later split does better than an earlier one, in the metric's direction."""
     h, t, td, d, x = levels.human, levels.train, levels.train_dev, levels.dev, levels.test
+    better = levels.metric.gap  # better(a, b) > 0: b does better than a
     flags = []
     if h is None:
         flags.append("no_human_level")
-    elif t is not None and h - t > TIE_TOLERANCE:
+    elif t is not None and better(h, t) > TIE_TOLERANCE:
         flags.append("below_human")
-    if d is not None and td is not None and td - d > TIE_TOLERANCE:
+    if d is not None and td is not None and better(td, d) > TIE_TOLERANCE:
         flags.append("dev_easier")
-    if x is not None and d is not None and d - x > TIE_TOLERANCE:
+    if x is not None and d is not None and better(d, x) > TIE_TOLERANCE:
         flags.append("test_better")
     return tuple(flags)
 
@@ -188,52 +196,71 @@ def _reasons(
     flags: tuple[str, ...],
     note: str | None,
 ) -> tuple[str, ...]:
+    metric = levels.metric
     known = {name: value for name, value in gaps.items() if value is not None}
     if not known:
         return (
             "Not enough error levels to decompose: record at least the training and dev "
-            "errors, and human-level error to measure avoidable bias.",
+            "errors, and human-level error to measure avoidable bias." if metric.is_error_rate
+            else f"Not enough {metric.name} levels to decompose: record at least the "
+            f"training and dev {metric.name}, and human level to measure avoidable bias.",
         )
-    recorded = ", ".join(
-        f"{what.removesuffix(' error').replace('-level', ' level')} "
-        f"{format_pct(getattr(levels, name))}"
-        for name, what in _LEVEL_NAMES.items()
-        if getattr(levels, name) is not None
-    )
-    reasons = [f"Error levels: {recorded}."]
+    reasons = [levels_sentence(levels)]
     listing = ", ".join(
-        f"{GAP_LABELS[name].lower()} {format_points(value)}" for name, value in known.items()
+        f"{GAP_LABELS[name].lower()} {metric.format_gap(value)}" for name, value in known.items()
     )
     if focus == FOCUS_NONE:
         reasons.append(
-            f"No gap is positive ({listing}): the error levels do not point to more work on "
-            "bias, variance, data mismatch or the dev set. " + REAL_WORLD_ACTION
+            f"No gap is positive ({listing}): the {_levels_word(metric)} do not point to more "
+            "work on bias, variance, data mismatch or the dev set. " + REAL_WORLD_ACTION
         )
     else:
         label = GAP_LABELS[focus]
-        formula = next(gap.formula for gap in GAPS if gap.name == focus)
+        formula = gap_formula(focus, metric)
         if focus == "variance" and levels.train_dev is None:
-            formula = "dev − training, as no training-dev error is recorded"
+            formula = (f"{gap_formula('variance', metric).replace('training-dev', 'dev')}, "
+                       "as no training-dev level is recorded")
+            if metric.is_error_rate:
+                formula = "dev − training, as no training-dev error is recorded"
         reasons.append(
-            f"Focus: {label.lower()}, the largest gap at {format_points(known[focus])} "
+            f"Focus: {label.lower()}, the largest gap at {metric.format_gap(known[focus])} "
             f"({formula}); gaps: {listing}."
         )
         if runner_up is not None:
-            reasons.append(_runner_up_sentence(focus, runner_up, known))
+            reasons.append(_runner_up_sentence(focus, runner_up, known, metric))
         todo = "; ".join(_lower_first(action.rstrip(".")) for action in GAP_ACTIONS[focus])
         reasons.append(f"What to try: {todo}.")
-    reasons.extend(FLAG_EXPLANATIONS[flag] for flag in flags)
+    reasons.extend(flag_explanation(flag, metric) for flag in flags)
     if note is not None:
         reasons.append(note)
     return tuple(reasons)
 
 
-def _runner_up_sentence(focus: str, runner_up: str, gaps: dict[str, float]) -> str:
+def _levels_word(metric: ProjectMetric) -> str:
+    return "error levels" if metric.is_error_rate else f"{metric.name} levels"
+
+
+def levels_sentence(levels: ErrorLevels) -> str:
+    """'Error levels: human level 1.0%, training 8.0%, dev 10.0%.' in the metric's units,
+    with enough decimals that distinct levels read differently (docs/rules.md §16)."""
+    metric = levels.metric
+    recorded = {name: getattr(levels, name) for name in _LEVEL_NAMES
+                if getattr(levels, name) is not None}
+    digits = metric.digits_for(recorded.values())
+    text = ", ".join(
+        f"{_LEVEL_NAMES[name].removesuffix(' error').replace('-level', ' level')} "
+        f"{metric.format(value, digits)}" for name, value in recorded.items())
+    return f"{_levels_word(metric).capitalize()}: {text}."
+
+
+def _runner_up_sentence(focus: str, runner_up: str, gaps: dict[str, float],
+                        metric: ProjectMetric | None = None) -> str:
+    metric = metric or ProjectMetric()
     label = GAP_LABELS[focus].lower()
     if abs(gaps[runner_up] - gaps[focus]) <= TIE_TOLERANCE:
         return (f"{GAP_LABELS[runner_up]} is tied with {label}; {label} comes first in the "
                 "chain, and fixing it moves the later gaps anyway.")
-    return (f"{GAP_LABELS[runner_up]} ({format_points(gaps[runner_up])}) is close behind: "
+    return (f"{GAP_LABELS[runner_up]} ({metric.format_gap(gaps[runner_up])}) is close behind: "
             "plan to work on it next.")
 
 
@@ -242,7 +269,8 @@ def runner_up_note(decomposition: Decomposition) -> str | None:
     if decomposition.focus == FOCUS_NONE or decomposition.runner_up is None:
         return None
     known = {name: value for name, value in decomposition.gaps.items() if value is not None}
-    return _runner_up_sentence(decomposition.focus, decomposition.runner_up, known)
+    return _runner_up_sentence(decomposition.focus, decomposition.runner_up, known,
+                               decomposition.metric)
 
 
 def _lower_first(text: str) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from strategy_core.errors import InputError
+from strategy_core.values.project_metric import ERROR_RATE, ProjectMetric
 
 # Two gaps closer than this are equal (docs/rules.md §1: "ties (equal to 1e-9) go to the earlier
 # row"); a gap must exceed it to count as positive, so float noise never becomes a focus.
@@ -100,6 +101,53 @@ FLAG_EXPLANATIONS: dict[str, str] = {
     ),
 }
 
+# The formulas when higher is better (an accuracy, F1, mAP): the better split comes first
+# so a positive gap is still room to improve (docs/rules.md §16).
+HIGHER_FORMULAS: dict[str, str] = {
+    "avoidable_bias": "human level − training",
+    "variance": "training − training-dev",
+    "data_mismatch": "training-dev − dev",
+    "dev_overfitting": "dev − test",
+}
+
+
+def gap_formula(name: str, metric: ProjectMetric = ERROR_RATE) -> str:
+    """The formula of a gap in the direction of the metric (docs/rules.md §1, §16)."""
+    if metric.direction == "higher":
+        return HIGHER_FORMULAS[name]
+    return next(gap.formula for gap in GAPS if gap.name == name)
+
+
+_METRIC_FLAGS: dict[str, str] = {
+    "below_human": (
+        "Training {name} is better than human level, so human level is no longer a reliable "
+        "estimate of the best possible (Bayes) level: how much of what is left is avoidable "
+        "bias and how much is variance is unclear."
+    ),
+    "dev_easier": (
+        "Dev {name} is better than training-dev {name}: the dev set looks easier than the "
+        "training data, so the data-mismatch gap is negative and tells nothing; check how "
+        "the dev set was built."
+    ),
+    "test_better": (
+        "Test {name} is better than dev {name}: there is no sign of overfitting the dev set, "
+        "and the difference is noise or an easier test set, not a gain to count on."
+    ),
+    "no_human_level": (
+        "No human level is recorded, so avoidable bias cannot be measured and the focus is "
+        "chosen among the other gaps only; record human level in {name} (the best of a "
+        "typical person, an expert, a team of experts) to tell bias from variance."
+    ),
+}
+
+
+def flag_explanation(flag: str, metric: ProjectMetric = ERROR_RATE) -> str:
+    """One plain-English sentence for a raised flag, in the metric's words."""
+    if metric.is_error_rate:
+        return FLAG_EXPLANATIONS[flag]
+    return _METRIC_FLAGS[flag].format(name=metric.name)
+
+
 _LEVEL_NAMES = {
     "human": "human-level error",
     "train": "training error",
@@ -122,11 +170,16 @@ class ErrorLevels:
     n_train_dev: int | None = None
     n_dev: int | None = None
     n_test: int | None = None
+    metric: ProjectMetric = ERROR_RATE
 
     def __post_init__(self) -> None:
         for name, what in _LEVEL_NAMES.items():
             value = getattr(self, name)
             if value is None:
+                continue
+            if not self.metric.is_error_rate:
+                object.__setattr__(self, name, self.metric.check(
+                    value, what.replace("error", self.metric.name), column=name))
                 continue
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise InputError(f"{what} must be a number, not {value!r}", column=name)

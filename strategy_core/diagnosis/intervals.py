@@ -18,6 +18,8 @@ def _interval_requests(levels: ErrorLevels) -> dict[str, _Request]:
     """The gaps whose two set sizes are known, with what their interval needs (docs/rules.md §1)."""
     h, t, td, d, x = levels.human, levels.train, levels.train_dev, levels.dev, levels.test
     requests: dict[str, _Request] = {}
+    if not levels.metric.has_binomial_intervals:
+        return requests  # a loss or a score is no share of examples: no binomial interval
     if h is not None and t is not None and levels.n_train:
         requests["avoidable_bias"] = ("wilson", t, levels.n_train, h)
     if t is not None and levels.n_train:
@@ -33,9 +35,11 @@ def _interval_requests(levels: ErrorLevels) -> dict[str, _Request]:
     return requests
 
 
-def _answer(requests: Sequence[dict[str, _Request]], confidence: float
-            ) -> list[dict[str, Interval]]:
-    """Every requested interval of many runs, computed in two vectorized calls."""
+def _answer(requests: Sequence[dict[str, _Request]], confidence: float,
+            signs: Sequence[int] | None = None) -> list[dict[str, Interval]]:
+    """Every requested interval of many runs, computed in two vectorized calls. A run
+    whose metric is better when higher (sign −1) has its intervals turned round, as its
+    gaps are (docs/rules.md §16)."""
     flat = [(index, gap, request) for index, run in enumerate(requests)
             for gap, request in run.items()]
     wilson = [item for item in flat if item[2][0] == "wilson"]
@@ -50,12 +54,18 @@ def _answer(requests: Sequence[dict[str, _Request]], confidence: float
         [r[3] for _, _, r in newcombe], [r[4] for _, _, r in newcombe], confidence)
     for (index, gap, _), interval in zip(newcombe, differences, strict=True):
         answers[index][gap] = interval
-    return [{gap: answer[gap] for gap in GAP_NAMES if gap in answer} for answer in answers]
+    signs = signs or [1] * len(answers)
+    return [{gap: _signed(answer[gap], sign) for gap in GAP_NAMES if gap in answer}
+            for answer, sign in zip(answers, signs, strict=True)]
+
+
+def _signed(interval: Interval, sign: int) -> Interval:
+    return interval if sign > 0 else Interval(-interval.high, -interval.low)
 
 
 def _intervals(levels: ErrorLevels, confidence: float) -> dict[str, Interval]:
     """Intervals for the gaps whose two set sizes are known (docs/rules.md §1)."""
-    return _answer([_interval_requests(levels)], confidence)[0]
+    return _answer([_interval_requests(levels)], confidence, [levels.metric.sign])[0]
 
 
 def _significance_note(

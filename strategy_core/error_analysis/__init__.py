@@ -7,7 +7,8 @@ and the reasons out.
 One module per topic, everything public re-exported here: `categories` (the reserved
 category, category names, tag marks), `review` (adequacy, shares, ceilings, priority),
 `labels` (the fix-labels verdict and the label audit), `eyeball` (is the eyeball set
-overfit); `common` holds the count checks they share.
+overfit), `values` and `value_summary` (reviews of per-example values,
+§18); `common` holds the count checks they share.
 """
 
 from __future__ import annotations
@@ -40,6 +41,21 @@ from strategy_core.error_analysis.review import (
     adequacy,
     summarize_review,
 )
+from strategy_core.error_analysis.value_summary import summarize_value_review
+from strategy_core.error_analysis.values import (
+    FILE_KINDS,
+    MEASURES,
+    SELECTIONS,
+    ValueCategory,
+    ValueReviewSummary,
+    best_value,
+    dev_metric,
+    file_kind,
+    gain,
+    measure_for,
+    measure_label,
+    sample_rule,
+)
 
 __all__ = [
     "ADEQUACY_LABELS",
@@ -47,6 +63,19 @@ __all__ = [
     "ADEQUACY_MEANINGS",
     "CategoryShare",
     "EyeballCheck",
+    "FILE_KINDS",
+    "MEASURES",
+    "SELECTIONS",
+    "ValueCategory",
+    "ValueReviewSummary",
+    "best_value",
+    "dev_metric",
+    "file_kind",
+    "gain",
+    "measure_for",
+    "measure_label",
+    "sample_rule",
+    "summarize_value_review",
     "EyeballRun",
     "INCORRECTLY_LABELED",
     "LABEL_FIX_REMINDERS",

@@ -40,6 +40,7 @@ from strategy_core.run_csv.editing import (
 )
 from strategy_core.run_csv.mapping import (
     classify_metric,
+    classify_value,
     detect_format,
     detect_scale,
     propose_mapping,
@@ -64,6 +65,7 @@ __all__ = [
     "VALUE_KINDS",
     "build_runs",
     "classify_metric",
+    "classify_value",
     "detect_format",
     "detect_scale",
     "is_utf16",

@@ -14,11 +14,15 @@ from strategy_core.run_csv.mapping import _bare_numbers
 from strategy_core.runs import ERROR_FIELDS, MAX_NAME_LENGTH, RUN_FIELDS, SIZE_FIELDS, Run
 
 
-def build_runs(table: RawTable, mapping: Sequence[ColumnMapping]) -> RunBuild:
+def build_runs(table: RawTable, mapping: Sequence[ColumnMapping], *,
+               keep_accuracy: bool = False) -> RunBuild:
     """Apply the mapping and validate every row (docs/rules.md §9, rules).
 
     Errors must lie in [0, 1] after conversion, with no NaN or infinity; sizes are positive
     whole numbers; at least one error column and a run name or id; no run id or name twice.
+    Values of another metric (kind "value") are kept as written; the project metric's
+    range checks them when they are stored (§16). `keep_accuracy`: the project metric is
+    an accuracy, so accuracies are kept and errors turned into 1 − error.
     """
     by_role, problems = _mapping_problems(mapping)
     if problems:
@@ -28,15 +32,18 @@ def build_runs(table: RawTable, mapping: Sequence[ColumnMapping]) -> RunBuild:
     decimal_comma = table.delimiter != ","
     mixed_accuracy = _mixed_accuracy_columns(table, mapping)
     runs: list[Run] = []
+    run_lines: list[int] = []
     warnings: list[str] = []
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, int] = {}
     for row, line in zip(table.rows, table.lines, strict=True):
         cells = {m.column: row[index[m.column]].strip() for m in mapping}
         values, row_problems = _field_values(cells, line, mapping, mixed_accuracy,
-                                             decimal_comma)
+                                             decimal_comma, keep_accuracy)
         run_id = values.get("run_id")
         name = values.get("name") or run_id
+        if not by_role.get("name") and not by_role.get("run_id"):
+            name = f"row {line}"  # a TensorBoard HParams table names no run
         row_problems += _identity_problems(name, run_id, line, by_role, seen_ids, seen_names)
         metrics, params, extra_problems = _extra_values(cells, line, mapping, decimal_comma)
         row_problems += extra_problems
@@ -52,7 +59,14 @@ def build_runs(table: RawTable, mapping: Sequence[ColumnMapping]) -> RunBuild:
                 **{f: values.get(f) for f in ERROR_FIELDS + SIZE_FIELDS},  # type: ignore[arg-type]
                 metrics=metrics, params=params,
             ))
+            run_lines.append(line)
     warnings.extend(_scale_warnings(table, mapping))
+    runs, renamed = _unique_names(runs, run_lines)
+    warnings.extend(renamed)
+    if not by_role.get("name") and not by_role.get("run_id"):
+        warnings.append("no column names the runs (a TensorBoard HParams table has none): "
+                        "each run is named after its row ('row 2', …); map a name column "
+                        "if the file has one")
     if problems:
         return RunBuild((), tuple(problems[:MAX_PROBLEMS]), tuple(warnings))
     return RunBuild(tuple(runs), (), tuple(warnings))
@@ -77,8 +91,6 @@ def _mapping_problems(
         problems.append(InputError(
             "no column is mapped to an error field (train, train-dev, dev or test error); "
             "map at least one"))
-    if not by_role.get("name") and not by_role.get("run_id"):
-        problems.append(InputError("no column is mapped to the run name or run id; map one"))
     names = [m.metric_name or m.column for m in mapping if m.role in ("metric", "param")]
     for duplicate in sorted({n for n in names if names.count(n) > 1}):
         problems.append(InputError(f"two columns would both be stored as '{duplicate}'"))
@@ -91,6 +103,7 @@ def _field_values(
     mapping: Sequence[ColumnMapping],
     mixed_accuracy: dict[str, float],
     decimal_comma: bool,
+    keep_accuracy: bool = False,
 ) -> tuple[dict[str, object], list[InputError]]:
     """One row's run fields (errors, sizes, created, name, run id) and the cells refused."""
     values: dict[str, object] = {}
@@ -102,7 +115,7 @@ def _field_values(
                 if m.column in mixed_accuracy:
                     _refuse_fraction_among_percents(raw, mixed_accuracy[m.column],
                                                     decimal_comma)
-                values[m.role] = _error_value(raw, m, decimal_comma)
+                values[m.role] = _error_value(raw, m, decimal_comma, keep_accuracy)
             elif m.role in SIZE_FIELDS:
                 values[m.role] = _size_value(raw, decimal_comma)
             elif m.role == "created":
@@ -141,13 +154,33 @@ def _identity_problems(
                 row=line, column=by_role["run_id"][0].column))
         seen_ids.setdefault(str(run_id), line)
     elif name:
-        if name in seen_names:
-            problems.append(InputError(
-                f"run name '{name}' appears twice (rows {seen_names[str(name)]} and "
-                f"{line}); add a run id column to tell them apart", row=line,
-                column=by_role["name"][0].column))
         seen_names.setdefault(str(name), line)
     return problems
+
+
+def _unique_names(runs: list[Run], lines: list[int]) -> tuple[list[Run], list[str]]:
+    """Runs without an id that share a name (W&B repeats a display name across seeds) told
+    apart by their created time, else by their row: 'seed-run (2026-05-25 14:08:33)',
+    'seed-run (row 18)' (docs/rules.md §9); with the warning that says so."""
+    from collections import Counter
+    from dataclasses import replace
+
+    counts = Counter(run.name for run in runs if run.run_id is None)
+    shared = {name for name, n in counts.items() if n > 1}
+    if not shared:
+        return runs, []
+    out = []
+    for run, line in zip(runs, lines, strict=True):
+        if run.name in shared and run.run_id is None:
+            when = run.created
+            same_time = sum(1 for r in runs if r.name == run.name and r.created == when)
+            tag = f"{when:%Y-%m-%d %H:%M:%S}" if when is not None and same_time == 1 \
+                else f"row {line}"
+            run = replace(run, name=f"{run.name} ({tag})"[:MAX_NAME_LENGTH])
+        out.append(run)
+    return out, [f"{sum(counts[n] for n in shared)} runs share a name with another run "
+                 f"({', '.join(sorted(shared)[:3])}{'…' if len(shared) > 3 else ''}); "
+                 "each is named with its created time (or its row) to tell them apart"]
 
 
 def _extra_values(
@@ -205,7 +238,7 @@ def _scale_warnings(table: RawTable, mapping: Sequence[ColumnMapping]) -> list[s
     index = {h: i for i, h in enumerate(table.headers)}
     decimal_comma = table.delimiter != ","
     for m in mapping:
-        if m.role in ERROR_FIELDS and m.scale == "percent" and m.kind != "accuracy":
+        if m.role in ERROR_FIELDS and m.scale == "percent" and m.kind == "error":
             numbers = _bare_numbers([r[index[m.column]] for r in table.rows], decimal_comma)
             if numbers and min(numbers) < 1 < max(numbers):
                 out.append(

@@ -30,7 +30,11 @@ def _number(cell: str, decimal_comma: bool = False) -> float | None:
     return float(text)
 
 
-def _error_value(raw: str, m: ColumnMapping, decimal_comma: bool) -> float | None:
+def _error_value(raw: str, m: ColumnMapping, decimal_comma: bool,
+                 keep_accuracy: bool = False) -> float | None:
+    """A split's level from a cell: an error or accuracy as an error fraction (as an
+    accuracy when the project metric is one, `keep_accuracy`), or a value of another
+    metric as written (docs/rules.md §9, §16)."""
     if not raw:
         return None
     number = _number(raw, decimal_comma)
@@ -40,6 +44,8 @@ def _error_value(raw: str, m: ColumnMapping, decimal_comma: bool) -> float | Non
         raise InputError(f"'{raw}' is not a finite number")
     percent = raw.strip().endswith("%") or m.scale == "percent"
     value = number / 100 if percent else number
+    if m.kind == "value":
+        return value
     if value < 0:
         raise InputError(f"{raw} is negative; an error or accuracy lies between 0% and 100%")
     if value > 1 + 1e-12:
@@ -47,7 +53,8 @@ def _error_value(raw: str, m: ColumnMapping, decimal_comma: bool) -> float | Non
             f"{raw} is above 100%" if percent else
             f"{raw} is above 1 but the column is read as fractions; choose percent")
     value = min(value, 1.0)
-    return round(1.0 - value, 12) if m.kind == "accuracy" else value
+    flip = (m.kind == "accuracy") != keep_accuracy
+    return round(1.0 - value, 12) if flip else value
 
 
 def _size_value(raw: str, decimal_comma: bool) -> int | None:

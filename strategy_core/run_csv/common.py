@@ -17,7 +17,9 @@ FORMAT_LABELS: dict[str, str] = {
     "wandb": "W&B runs-table export",
 }
 ROLES: tuple[str, ...] = (*RUN_FIELDS, "metric", "param", "ignore")
-VALUE_KINDS: tuple[str, ...] = ("error", "accuracy")
+# "value": the project metric's own units (a loss, MSE, WER...), stored as read
+# (docs/rules.md §16).
+VALUE_KINDS: tuple[str, ...] = ("error", "accuracy", "value")
 SCALES: tuple[str, ...] = ("fraction", "percent")
 MAX_PROBLEMS = 50
 MAX_FILE_MB = 50

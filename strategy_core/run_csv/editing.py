@@ -39,7 +39,7 @@ def with_overrides(
                        if field_name in ERROR_FIELDS else None)
                if m.column == column else m for m in out]
     if values not in ("auto", *VALUE_KINDS):
-        raise InputError(f"--values must be auto, error or accuracy, not '{values}'")
+        raise InputError(f"--values must be auto, error, accuracy or value, not '{values}'")
     if scale not in ("auto", *SCALES):
         raise InputError(f"--scale must be auto, fraction or percent, not '{scale}'")
     return [replace(m, kind=m.kind if values == "auto" else values,

@@ -12,6 +12,7 @@ from strategy_core.errors import InputError
 from strategy_core.run_csv.cells import _number
 from strategy_core.run_csv.common import FORMATS, ColumnMapping, RawTable
 from strategy_core.runs import ERROR_FIELDS, RUN_FIELDS
+from strategy_core.values.project_metric import PRESET_TOKENS
 
 # Columns each tracker writes that are not results: (format, header) -> role.
 _FIXED_COLUMNS: dict[str, dict[str, str]] = {
@@ -105,6 +106,20 @@ def classify_metric(name: str) -> tuple[str | None, str | None]:
     return (f"{split}_error", kind) if split else (None, kind)
 
 
+def classify_value(name: str) -> tuple[str | None, str | None]:
+    """The split field and metric preset a column of another metric denotes (docs/rules.md
+    §16): 'val_loss' -> ('dev_error', 'loss'), 'test/wer' -> ('test_error', 'wer');
+    (None, None) when the name holds no split or no known metric."""
+    words = set(tokens(name))
+    split = _split_of(list(tokens(name)))
+    if split is None:
+        return None, None
+    for key, hints in PRESET_TOKENS.items():
+        if key not in ("error_rate", "accuracy") and words & set(hints):
+            return f"{split}_error", key
+    return None, None
+
+
 def _split_of(words: list[str]) -> str | None:
     for a, b in zip(words, words[1:], strict=False):
         if a in _TRUE_SPLIT_TOKENS["train"] and b in _TRUE_SPLIT_TOKENS["dev"]:
@@ -157,7 +172,31 @@ def propose_mapping(table: RawTable, fmt: str | None = None) -> list[ColumnMappi
             ColumnMapping(column, role, _strip_prefix(column), kind if role in ERROR_FIELDS
                           else None, scale)
         )
+    if not taken & set(ERROR_FIELDS):
+        mapping = _value_columns(table, mapping)
     return mapping
+
+
+def _value_columns(table: RawTable, mapping: list[ColumnMapping]) -> list[ColumnMapping]:
+    """Without an error or accuracy column, the split columns of one other metric (the
+    first named: 'val_loss' before 'val_mse') are the runs' levels, kind "value"
+    (docs/rules.md §16); a second metric stays an extra metric, never mixed in."""
+    family = None
+    taken: set[str] = set()
+    out = []
+    for m in mapping:
+        field_name, key = classify_value(_strip_prefix(m.column))
+        if m.role == "metric" and field_name and (family in (None, key)) \
+                and field_name not in taken:
+            family = key
+            taken.add(field_name)
+            cells = [row[table.headers.index(m.column)] for row in table.rows]
+            signed = all(c.strip().endswith("%") for c in cells if c.strip())
+            m = ColumnMapping(m.column, field_name, m.metric_name, "value",
+                              "percent" if signed and any(c.strip() for c in cells)
+                              else "fraction")
+        out.append(m)
+    return out
 
 
 def _propose_role(

@@ -7,10 +7,11 @@ split when the training data comes from other sources than the data the product 
 One module per topic, everything public re-exported here: `intervals` (precision of an
 error rate), `detection` (examples needed to tell two models apart), `splits` (eyeball
 set, split sizes, the split of mismatched sources), `distributions` (dev and test from
-the same distribution), `planner` (the split planner's saved inputs), `project_runs`
-(calculator defaults and comparing two runs); `common` holds the formulas and helpers they
-share. What reads the store (two runs' disagreement from their predictions, the overview's
-line) is in `strategy_core.usecases.sizing`.
+the same distribution), `mean_metric` (precision and sizes for a metric that is a mean of
+per-example values, docs/rules.md §17), `planner` (the split planner's saved inputs),
+`project_runs` (calculator defaults and comparing two runs); `common` holds the formulas
+and helpers they share. What reads the store (two runs' disagreement from their
+predictions, the overview's line) is in `strategy_core.usecases.sizing`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,23 @@ from strategy_core.sizing.intervals import (
     error_interval,
     half_width_curve,
     half_width_profile,
+)
+from strategy_core.sizing.mean_metric import (
+    MEAN_FORMULAS,
+    UNPAIRED_VS_PAIRED,
+    MeanDetection,
+    MeanMetricPlan,
+    MeanPrecision,
+    amount_from_input,
+    detectable_difference,
+    input_unit,
+    mean_detect_size,
+    mean_detection,
+    mean_half_width,
+    mean_metric_plan,
+    mean_precision,
+    mean_size_for_half_width,
+    per_example_sd,
 )
 from strategy_core.sizing.planner import (
     EXAMPLE_PLAN,
@@ -79,6 +97,10 @@ __all__ = [
     "HalfWidthProfile",
     "IntervalResult",
     "MAX_SOURCE_NAME",
+    "MEAN_FORMULAS",
+    "MeanDetection",
+    "MeanMetricPlan",
+    "MeanPrecision",
     "PAIRED_VS_UNPAIRED",
     "PLAN_SETTING",
     "PlanInputs",
@@ -89,16 +111,27 @@ __all__ = [
     "SplitPlan",
     "SplitSizes",
     "TARGET_SHARE_DENOMINATOR",
+    "UNPAIRED_VS_PAIRED",
+    "amount_from_input",
     "calculator_defaults",
     "compare_distributions",
     "compare_runs",
     "detect_size",
+    "detectable_difference",
     "dev_set_can_separate",
     "error_interval",
     "eyeball_advice",
     "eyeball_size",
     "half_width_curve",
     "half_width_profile",
+    "input_unit",
+    "mean_detect_size",
+    "mean_detection",
+    "mean_half_width",
+    "mean_metric_plan",
+    "mean_precision",
+    "mean_size_for_half_width",
+    "per_example_sd",
     "plan_inputs",
     "plan_split",
     "runs_by_dev_error",

@@ -47,10 +47,13 @@ def calculator_defaults(runs: Sequence[Run]) -> CalculatorDefaults:
     )
 
 
-def runs_by_dev_error(runs: Sequence[Run]) -> list[Run]:
-    """Runs with a dev error, best (lowest) first; on a tie the newer run comes first."""
+def runs_by_dev_error(runs: Sequence[Run], *, higher_is_better: bool = False) -> list[Run]:
+    """Runs with a dev level, best first (the lowest error; the highest accuracy when
+    `higher_is_better`, docs/rules.md §16); on a tie the newer run comes first."""
+    sign = -1 if higher_is_better else 1
     indexed = [(i, run) for i, run in enumerate(runs) if run.dev_error is not None]
-    return [run for _, run in sorted(indexed, key=lambda item: (item[1].dev_error, -item[0]))]
+    return [run for _, run in sorted(indexed,
+                                     key=lambda item: (sign * item[1].dev_error, -item[0]))]
 
 
 class DisagreementCounts(Protocol):

@@ -231,6 +231,28 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE projects ADD COLUMN version BIGINT DEFAULT 1",
         ),
     ),
+    Migration(
+        6,
+        "per-example values: regression errors and per-example losses or scores",
+        (
+            # kind: 'classification' (label vs prediction), 'regression' (value is
+            # |label - prediction|) or 'value' (the file's value column, named value_name).
+            "ALTER TABLE prediction_sets ADD COLUMN kind VARCHAR DEFAULT 'classification'",
+            "ALTER TABLE prediction_sets ADD COLUMN value_name VARCHAR",
+            "ALTER TABLE predictions ADD COLUMN value DOUBLE",
+            # A sample of the worst examples ('worst') or of those past a threshold: the
+            # measure ranked, the metric's sums behind the ceilings (docs/rules.md §18).
+            "ALTER TABLE review_samples ADD COLUMN measure VARCHAR",
+            "ALTER TABLE review_samples ADD COLUMN value_name VARCHAR",
+            "ALTER TABLE review_samples ADD COLUMN selection VARCHAR",
+            "ALTER TABLE review_samples ADD COLUMN threshold DOUBLE",
+            "ALTER TABLE review_samples ADD COLUMN cutoff DOUBLE",
+            "ALTER TABLE review_samples ADD COLUMN dev_total DOUBLE",
+            "ALTER TABLE review_samples ADD COLUMN population_gain DOUBLE",
+            "ALTER TABLE review_examples ADD COLUMN value DOUBLE",
+            "ALTER TABLE review_examples ADD COLUMN gain DOUBLE",
+        ),
+    ),
 )
 
 

@@ -10,6 +10,8 @@ character, no carriage return, no bidirectional control) skips it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,8 +27,6 @@ from strategy_core.values.predictions import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from strategy_core.store.database import Cursor
 
     Progress = Callable[[float, str], None]
@@ -39,6 +39,38 @@ _NEEDS_CLEANING = re.compile(
     rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
     rb"|\xef\xbf[\xbe\xbf]")
 _CHUNK = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ValueRule:
+    """What a file's rows hold (docs/rules.md §18) and, for a value file, the range its
+    values must lie in (the project metric's; None: unbounded). ``what`` names the metric
+    and its range for messages (user text: always passed to SQL as a parameter)."""
+
+    kind: str = "classification"
+    minimum: float | None = None
+    maximum: float | None = None
+    what: str = ""
+
+
+CLASSIFICATION = ValueRule()
+
+
+def _number(text: str, delimiter: str) -> str:
+    """A text cell read as a number (0,5 reads 0.5 in a semicolon- or tab-separated file)."""
+    return f"TRY_CAST({text if delimiter == ',' else f'replace({text}, chr(44), chr(46))'} " \
+           "AS DOUBLE)"
+
+
+def _value_sql(rule: ValueRule, optional: Callable[[str], str], delimiter: str) -> str:
+    """The per-example value of a row: |label − prediction| of a regression, the value
+    column of a value file, NULL for classification."""
+    if rule.kind == "regression":
+        return (f"abs({_number(optional('label'), delimiter)} - "
+                f"{_number(optional('prediction'), delimiter)})")
+    if rule.kind == "value":
+        return _number(optional("value"), delimiter)
+    return "NULL::DOUBLE"
 
 
 def needs_cleaning(path: Path) -> bool:
@@ -56,7 +88,8 @@ def _cell(index: int, clean: bool) -> str:
     return sql_clean(f"c{index}") if clean else f"c{index}"
 
 
-def _load(cur: Cursor, path: Path, layout: PredictionLayout) -> None:
+def _load(cur: Cursor, path: Path, layout: PredictionLayout,
+          rule: ValueRule = CLASSIFICATION) -> None:
     """Read the file with DuckDB into `incoming_predictions` (one text column per header
     cell, named c0, c1… by position: no name from the file becomes an identifier)."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(layout.headers))) + "}"
@@ -78,8 +111,12 @@ def _load(cur: Cursor, path: Path, layout: PredictionLayout) -> None:
             f"""CREATE TEMP TABLE incoming_predictions AS
                 SELECT r.line,
                        trim({column['example_id']}) AS example_id,
-                       trim({column['label']}) AS label,
-                       trim({column['prediction']}) AS prediction,
+                       {optional('label')} AS label,
+                       {optional('prediction')} AS prediction,
+                       {_number(optional('label'), layout.delimiter)} AS label_num,
+                       {_number(optional('prediction'), layout.delimiter)} AS prediction_num,
+                       {optional('value')} AS value_raw,
+                       {_value_sql(rule, optional, layout.delimiter)} AS value,
                        {split_raw} AS split_raw,
                        CASE WHEN {split_raw} IS NULL THEN 'dev' ELSE sp.split END AS split,
                        {optional('source')} AS source,
@@ -108,7 +145,8 @@ class _NotClean(Exception):
 
 
 def _insert_clean(cur: Cursor, path: Path, layout: PredictionLayout, set_id: int,
-                  report: Progress) -> tuple[int, int, dict[str, int]] | None:
+                  report: Progress, rule: ValueRule = CLASSIFICATION
+                  ) -> tuple[int, int, dict[str, int]] | None:
     """Read the file into `predictions` under `set_id` and check every rule `_problems`
     checks, on the stored rows: (rows, misclassified, rows per split), or None when a rule
     fails. Values are the expressions of `_load`; a missing id, label, prediction or a split
@@ -123,6 +161,8 @@ def _insert_clean(cur: Cursor, path: Path, layout: PredictionLayout, set_id: int
         return f"nullif(trim({column[role]}), '')" if role in column else "NULL"
 
     def required(role: str) -> str:
+        if rule.kind == "value" and role in ("label", "prediction"):
+            return f"coalesce({optional(role)}, '')"  # optional beside a value column
         return f"nullif(trim({column[role]}), '')"
 
     split_raw = optional("split")
@@ -135,7 +175,7 @@ def _insert_clean(cur: Cursor, path: Path, layout: PredictionLayout, set_id: int
     try:
         cur.execute(
             f"""INSERT INTO predictions (set_id, split, example_id, label, prediction, source,
-                                         text, url, weight)
+                                         text, url, weight, value)
                 SELECT ?,
                        CASE WHEN {split_raw} IS NULL THEN 'dev'
                             ELSE CASE {split_raw} {spellings}
@@ -144,25 +184,35 @@ def _insert_clean(cur: Cursor, path: Path, layout: PredictionLayout, set_id: int
                                  END END,
                        {required('example_id')}, {required('label')},
                        {required('prediction')}, {optional('source')}, {optional('text')},
-                       {optional('url')}, CAST({weight_text} AS DOUBLE)
+                       {optional('url')}, CAST({weight_text} AS DOUBLE),
+                       {_value_sql(rule, optional, layout.delimiter)}
                 FROM read_csv(?, header = true, auto_detect = false, delim = ?, quote = '"',
                               escape = '"', columns = {columns})""",
             [set_id, *spelling_params, str(path), layout.delimiter])
     except Exception:  # noqa: BLE001 - unreadable or a broken rule: the staged path says which
         return None
     report(0.65, "Checking every row")
+    values_broken = ("value IS NULL OR isnan(value) OR isinf(value) OR value < ? OR value > ?"
+                     if rule.kind != "classification" else "false AND ? IS NULL AND ? IS NULL")
     rows, misclassified, broken, distinct = cur.execute(
-        """SELECT count(*), count(*) FILTER (label <> prediction),
+        f"""SELECT count(*), count(*) FILTER (label <> prediction AND value IS NULL),
                   count(*) FILTER (isnan(weight) OR isinf(weight) OR weight < 0
-                                   OR NOT regexp_matches(url, '^https?://[^\\s]+$')),
+                                   OR NOT regexp_matches(url, '^https?://[^\\s]+$')
+                                   OR {values_broken}),
                   count(DISTINCT (split, example_id))
-           FROM predictions WHERE set_id = ?""", [set_id]).fetchone()
+           FROM predictions WHERE set_id = ?""",
+        [_bound(rule.minimum, -1), _bound(rule.maximum, 1), set_id]).fetchone()
     if not rows or broken or distinct != rows:
         return None
     splits = {split: int(n) for split, n in cur.execute(
         "SELECT split, count(*) FROM predictions WHERE set_id = ? GROUP BY split",
         [set_id]).fetchall()}
     return int(rows), int(misclassified), splits
+
+
+def _bound(value: float | None, side: int) -> float:
+    """A range bound for SQL; an open side is infinite."""
+    return float(value) if value is not None else side * float("inf")
 
 
 def _csv_error(exc: Exception) -> InputError:
@@ -183,29 +233,55 @@ def _csv_error(exc: Exception) -> InputError:
     return InputError(f"the file cannot be read as CSV ({first[:160]})", row=line)
 
 
-def _problems(cur: Cursor, layout: PredictionLayout, path: Path) -> list[InputError]:
+def _checks(rule: ValueRule) -> list[tuple[str, str, str, list[object]]]:
+    """(condition, column role, message, parameters of message then condition) of every
+    rule a row of `incoming_predictions` must meet."""
+    checks: list[tuple[str, str, str, list[object]]] = [
+        ("example_id IS NULL OR example_id = ''", "'example_id'",
+         "'the example id is empty'", []),
+        ("split IS NULL", "'split'",
+         "'''' || left(split_raw, 40) || ''' is not a split (use train, train-dev, dev or "
+         "test; empty means dev)'", []),
+        ("weight_raw IS NOT NULL AND (weight IS NULL OR isnan(weight) OR isinf(weight))",
+         "'weight'", "'''' || left(weight_raw, 40) || ''' is not a number'", []),
+        ("weight < 0", "'weight'", "'a weight cannot be negative (' || weight_raw || ')'", []),
+        ("url IS NOT NULL AND NOT regexp_matches(url, '^https?://[^\\s]+$')", "'url'",
+         "'''' || left(url, 60) || ''' is not an http(s) address'", []),
+    ]
+    if rule.kind != "value":
+        checks += [("label IS NULL OR label = ''", "'label'", "'the label is empty'", []),
+                   ("prediction IS NULL OR prediction = ''", "'prediction'",
+                    "'the prediction is empty'", [])]
+    if rule.kind == "regression":
+        checks += [(f"{role} IS NOT NULL AND ({role}_num IS NULL OR isnan({role}_num) OR "
+                    f"isinf({role}_num))", f"'{role}'",
+                    f"'''' || left({role}, 40) || ''' is not a number (for ' || ? || ', the "
+                    f"{role} must be a number)'", [rule.what])
+                   for role in ("label", "prediction")]
+    if rule.kind == "value":
+        checks += [
+            ("value_raw IS NULL", "'value'", "'the value is empty'", []),
+            ("value_raw IS NOT NULL AND (value IS NULL OR isnan(value) OR isinf(value))",
+             "'value'", "'''' || left(value_raw, 40) || ''' is not a number'", []),
+            ("NOT isnan(value) AND (value < ? OR value > ?)", "'value'",
+             "'''' || left(value_raw, 40) || ''' is outside the range of ' || ?",
+             [rule.what, _bound(rule.minimum, -1), _bound(rule.maximum, 1)]),
+        ]
+    return checks
+
+
+def _problems(cur: Cursor, layout: PredictionLayout, path: Path,
+              rule: ValueRule = CLASSIFICATION) -> list[InputError]:
     """Every rule a row must meet, checked in SQL; the first MAX_PROBLEMS, by row. Each
     names the file line its record starts on (blank lines and quoted newlines make that
     differ from the record number)."""
     header = {role: layout.headers[index] for role, index in layout.positions.items()}
-    checks = [
-        ("example_id IS NULL OR example_id = ''", "'example_id'",
-         "'the example id is empty'"),
-        ("label IS NULL OR label = ''", "'label'", "'the label is empty'"),
-        ("prediction IS NULL OR prediction = ''", "'prediction'", "'the prediction is empty'"),
-        ("split IS NULL", "'split'",
-         "'''' || left(split_raw, 40) || ''' is not a split (use train, train-dev, dev or "
-         "test; empty means dev)'"),
-        ("weight_raw IS NOT NULL AND (weight IS NULL OR isnan(weight) OR isinf(weight))",
-         "'weight'", "'''' || left(weight_raw, 40) || ''' is not a number'"),
-        ("weight < 0", "'weight'", "'a weight cannot be negative (' || weight_raw || ')'"),
-        ("url IS NOT NULL AND NOT regexp_matches(url, '^https?://[^\\s]+$')", "'url'",
-         "'''' || left(url, 60) || ''' is not an http(s) address'"),
-    ]
+    checks = _checks(rule)
     union = " UNION ALL ".join(
         f"SELECT line, {role} AS role, {message} AS message, NULL::BIGINT[] AS lines, "
         f"0 AS n FROM incoming_predictions WHERE {condition}"
-        for condition, role, message in checks)
+        for condition, role, message, _ in checks)
+    params = [value for *_, check_params in checks for value in check_params]
     rows = cur.execute(
         f"""SELECT line, role, message, lines, n FROM ({union}
             UNION ALL
@@ -217,7 +293,7 @@ def _problems(cur: Cursor, layout: PredictionLayout, path: Path) -> list[InputEr
                   FROM incoming_predictions
                   WHERE split IS NOT NULL AND example_id IS NOT NULL AND example_id <> ''
                   GROUP BY example_id, split HAVING count(*) > 1))
-            ORDER BY line, role LIMIT ?""", [MAX_PROBLEMS]).fetchall()
+            ORDER BY line, role LIMIT ?""", [*params, MAX_PROBLEMS]).fetchall()
     # `line` is the record number + 1 (the header is row 1).
     records = {int(line) - 1 for line, *_ in rows}
     records |= {int(other) - 1 for *_, lines, _n in rows for other in lines or []}

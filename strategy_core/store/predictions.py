@@ -23,6 +23,8 @@ import pandas as pd
 
 from strategy_core.errors import InputError, NotFoundError
 from strategy_core.store.prediction_files import (
+    CLASSIFICATION,
+    ValueRule,
     _insert_clean,
     _load,
     _NotClean,
@@ -34,8 +36,10 @@ from strategy_core.values.predictions import (
     PredictionFileError,
     PredictionLayout,
     check_text,
+    layout_kind,
     read_layout,
 )
+from strategy_core.values.project_metric import ProjectMetric
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
@@ -60,10 +64,12 @@ _PROJECT_PREDICTIONS = """
 
 @dataclass(frozen=True)
 class SplitCount:
-    """Examples and misclassified examples of one split."""
+    """Examples and misclassified examples of one split; for per-example values
+    (docs/rules.md §18) ``mean`` is the mean value (absolute error of a regression)."""
 
     n: int
     errors: int
+    mean: float | None = None
 
     @property
     def error(self) -> float | None:
@@ -82,10 +88,15 @@ class PredictionImport:
     replaced: bool
     seconds: float
     warnings: tuple[str, ...] = ()
+    kind: str = "classification"
+    value_name: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rows": self.rows, "misclassified": self.misclassified,
-                "splits": dict(self.splits)}
+        out: dict[str, Any] = {"rows": self.rows, "misclassified": self.misclassified,
+                               "splits": dict(self.splits)}
+        if self.kind != "classification":
+            out.update(kind=self.kind, value_name=self.value_name)
+        return out
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,8 @@ class PredictionSet:
     rows: int
     misclassified: int
     splits: dict[str, SplitCount] = field(default_factory=dict)
+    kind: str = "classification"
+    value_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,19 +170,19 @@ class PredictionRepo:
         return target
 
     def import_bytes(self, project_id: int, run_key: int, data: bytes, *, source: str,
-                     created_by: str = "", progress: Progress | None = None
-                     ) -> PredictionImport:
+                     created_by: str = "", progress: Progress | None = None,
+                     metric: ProjectMetric | None = None) -> PredictionImport:
         """Stage `data` and import it (see `import_file`); the staged copy is removed."""
         staged = self.stage(data)
         try:
             return self.import_file(project_id, run_key, staged, source=source,
-                                    created_by=created_by, progress=progress)
+                                    created_by=created_by, progress=progress, metric=metric)
         finally:
             staged.unlink(missing_ok=True)
 
     def import_file(self, project_id: int, run_key: int, path: Path, *, source: str,
-                    created_by: str = "", progress: Progress | None = None
-                    ) -> PredictionImport:
+                    created_by: str = "", progress: Progress | None = None,
+                    metric: ProjectMetric | None = None) -> PredictionImport:
         """Load a staged predictions CSV for run `run_key`, replacing its earlier upload.
 
         All or nothing (docs/rules.md §13): the file is read by DuckDB's CSV reader, every row is
@@ -177,57 +190,57 @@ class PredictionRepo:
         non-negative numbers; http(s) URLs; no example id twice in a split), and only a
         clean file is written, in one transaction with the removal of the run's old rows.
         Problems raise `PredictionFileError` naming the row (header = row 1) and column.
+        With a `metric` that is not a rate (docs/rules.md §18) the rows hold a numeric
+        label and prediction (regression) or a value column, every value a finite number
+        (a value in the metric's range).
         """
         started = time.perf_counter()
         report = progress or (lambda fraction, message: None)
         path = Path(path)
-        work_dir = self._store.database.work_dir.resolve()
-        if path.resolve().parent != work_dir:
+        if path.resolve().parent != self._store.database.work_dir.resolve():
             raise InputError("stage the file first: only the staging folder can be read")
         report(0.02, "Reading the header")
+        values = metric is not None and metric.kind != "rate"
         with path.open("rb") as handle:
-            layout = read_layout(handle.readline(HEADER_BYTES))
+            layout = read_layout(handle.readline(HEADER_BYTES), values=values)
             handle.seek(0)
             check_text(handle, layout)
-        size_mb = path.stat().st_size / 1e6
-        report(0.08, f"Reading {size_mb:,.1f} MB with DuckDB")
-        clean = self._import_clean(project_id, run_key, path, layout, source, created_by,
-                                   report)
+        rule = _value_rule(layout, metric) if values and metric is not None else CLASSIFICATION
+        value_name = layout.headers[layout.positions["value"]] if rule.kind == "value" \
+            else None
+        meta = (source[:200], created_by[:80], rule, value_name)
+        report(0.08, f"Reading {path.stat().st_size / 1e6:,.1f} MB with DuckDB")
+        clean = self._import_clean(project_id, run_key, path, layout, meta, report)
         if clean is not None:
             set_id, rows, misclassified, splits, replaced = clean
             report(1.0, f"Loaded {rows:,} predictions")
             return PredictionImport(run_key, set_id, rows, misclassified,
                                     {s: splits[s] for s in SPLITS if s in splits}, replaced,
-                                    time.perf_counter() - started, layout.warnings)
+                                    time.perf_counter() - started, layout.warnings,
+                                    rule.kind, value_name)
         # The file breaks a rule (nothing was written): read it again into a staging table
         # with line numbers, to name every problem's row and column.
         with self._store.write() as cur:
             _require_run(cur, project_id, run_key)
-            _load(cur, path, layout)
+            _load(cur, path, layout, rule)
             report(0.45, "Checking every row")
-            problems = _problems(cur, layout, path)
+            problems = _problems(cur, layout, path, rule)
             if problems:
                 raise PredictionFileError(problems)
             rows = int(cur.scalar("SELECT count(*) FROM incoming_predictions"))
             if rows == 0:
                 raise PredictionFileError([InputError("the file has a header but no rows")])
             report(0.65, f"Writing {rows:,} predictions")
-            old = [r[0] for r in cur.execute(
-                "SELECT id FROM prediction_sets WHERE project_id = ? AND run_id = ?",
-                [project_id, run_key]).fetchall()]
-            if old:
-                cur.execute("DELETE FROM predictions WHERE set_id IN (SELECT unnest(?))", [old])
-                cur.execute("DELETE FROM prediction_sets WHERE id IN (SELECT unnest(?))", [old])
+            old = _remove_sets(cur, project_id, run_key)
             misclassified = int(cur.scalar(
-                "SELECT count(*) FROM incoming_predictions WHERE label <> prediction"))
-            set_id = int(cur.scalar(
-                "INSERT INTO prediction_sets (project_id, run_id, source, created_by, rows, "
-                "misclassified) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                [project_id, run_key, source[:200], created_by[:80], rows, misclassified]))
+                "SELECT count(*) FROM incoming_predictions WHERE label <> prediction "
+                "AND value IS NULL"))
+            set_id = _insert_set(cur, project_id, run_key, meta, rows, misclassified)
             cur.execute(
                 "INSERT INTO predictions (set_id, split, example_id, label, prediction, "
-                "source, text, url, weight) SELECT ?, split, example_id, label, prediction, "
-                "source, text, url, weight FROM incoming_predictions ORDER BY line", [set_id])
+                "source, text, url, weight, value) SELECT ?, split, example_id, "
+                "coalesce(label, ''), coalesce(prediction, ''), source, text, url, weight, "
+                "value FROM incoming_predictions ORDER BY line", [set_id])
             splits = {split: int(n) for split, n in cur.execute(
                 "SELECT split, count(*) FROM incoming_predictions GROUP BY split").fetchall()}
             cur.execute("DROP TABLE incoming_predictions")
@@ -235,10 +248,11 @@ class PredictionRepo:
         report(1.0, f"Loaded {rows:,} predictions")
         ordered = {s: splits[s] for s in SPLITS if s in splits}
         return PredictionImport(run_key, set_id, rows, misclassified, ordered, bool(old),
-                                time.perf_counter() - started, layout.warnings)
+                                time.perf_counter() - started, layout.warnings, rule.kind,
+                                value_name)
 
     def _import_clean(self, project_id: int, run_key: int, path: Path,
-                      layout: PredictionLayout, source: str, created_by: str,
+                      layout: PredictionLayout, meta: tuple[str, str, ValueRule, str | None],
                       report: Progress) -> tuple[int, int, int, dict[str, int], bool] | None:
         """The fast path for a clean file: one transaction that reads the file straight into
         `predictions` (DuckDB's parallel reader, no staging table, no sort) and then checks
@@ -249,19 +263,9 @@ class PredictionRepo:
         try:
             with self._store.write() as cur:
                 _require_run(cur, project_id, run_key)
-                old = [r[0] for r in cur.execute(
-                    "SELECT id FROM prediction_sets WHERE project_id = ? AND run_id = ?",
-                    [project_id, run_key]).fetchall()]
-                if old:
-                    cur.execute("DELETE FROM predictions WHERE set_id IN (SELECT unnest(?))",
-                                [old])
-                    cur.execute("DELETE FROM prediction_sets WHERE id IN (SELECT unnest(?))",
-                                [old])
-                set_id = int(cur.scalar(
-                    "INSERT INTO prediction_sets (project_id, run_id, source, created_by, "
-                    "rows, misclassified) VALUES (?, ?, ?, ?, 0, 0) RETURNING id",
-                    [project_id, run_key, source[:200], created_by[:80]]))
-                counted = _insert_clean(cur, path, layout, set_id, report)
+                old = _remove_sets(cur, project_id, run_key)
+                set_id = _insert_set(cur, project_id, run_key, meta, 0, 0)
+                counted = _insert_clean(cur, path, layout, set_id, report, meta[2])
                 if counted is None:
                     raise _NotClean
                 rows, misclassified, splits = counted
@@ -275,15 +279,11 @@ class PredictionRepo:
     def delete(self, project_id: int, run_key: int) -> int:
         """Remove the predictions of one run; returns how many rows were removed."""
         with self._store.write() as cur:
-            old = [r[0] for r in cur.execute(
-                "SELECT id FROM prediction_sets WHERE project_id = ? AND run_id = ?",
-                [project_id, run_key]).fetchall()]
-            if not old:
-                raise NotFoundError("this run has no predictions")
             removed = int(cur.scalar(
-                "SELECT count(*) FROM predictions WHERE set_id IN (SELECT unnest(?))", [old]))
-            cur.execute("DELETE FROM predictions WHERE set_id IN (SELECT unnest(?))", [old])
-            cur.execute("DELETE FROM prediction_sets WHERE id IN (SELECT unnest(?))", [old])
+                "SELECT count(*) FROM predictions p JOIN prediction_sets s ON s.id = p.set_id "
+                "WHERE s.project_id = ? AND s.run_id = ?", [project_id, run_key]))
+            if not _remove_sets(cur, project_id, run_key):
+                raise NotFoundError("this run has no predictions")
         return removed
 
     # -- reading ---------------------------------------------------------------------
@@ -292,20 +292,24 @@ class PredictionRepo:
         with self._store.read() as cur:
             rows = cur.execute(
                 "SELECT s.id, s.run_id, s.source, s.created_at, s.created_by, s.rows, "
-                "s.misclassified FROM prediction_sets s JOIN current_run_versions v "
+                "s.misclassified, coalesce(s.kind, 'classification'), s.value_name "
+                "FROM prediction_sets s JOIN current_run_versions v "
                 "ON v.run_id = s.run_id AND NOT v.deleted WHERE s.project_id = ?",
                 [project_id]).fetchall()
             counts = cur.execute(
-                "SELECT p.set_id, p.split, count(*), count(*) FILTER (p.label <> p.prediction) "
+                "SELECT p.set_id, p.split, count(*), count(*) FILTER (p.label <> p.prediction "
+                "AND p.value IS NULL), avg(p.value) "
                 "FROM predictions p JOIN prediction_sets s ON s.id = p.set_id "
                 "WHERE s.project_id = ? GROUP BY ALL", [project_id]).fetchall()
         by_set: dict[int, dict[str, SplitCount]] = {}
-        for set_id, split, n, errors in counts:
-            by_set.setdefault(set_id, {})[split] = SplitCount(int(n), int(errors))
+        for set_id, split, n, errors, mean in counts:
+            by_set.setdefault(set_id, {})[split] = SplitCount(
+                int(n), int(errors), None if mean is None else float(mean))
         order = self._run_order(project_id)
         sets = [PredictionSet(*row[:5], int(row[5]), int(row[6]),
                               {s: by_set.get(row[0], {})[s] for s in SPLITS
-                               if s in by_set.get(row[0], {})}) for row in rows]
+                               if s in by_set.get(row[0], {})}, row[7], row[8])
+                for row in rows]
         return sorted(sets, key=lambda s: order.get(s.run_key, len(order)))
 
     def runs_with_predictions(self, project_id: int) -> list[int]:
@@ -443,6 +447,37 @@ class PredictionRepo:
 
 
 # -- loading and checking --------------------------------------------------------------
+
+
+def _value_rule(layout: PredictionLayout, metric: ProjectMetric) -> ValueRule:
+    """What the rows of a file for a project measured in `metric` hold (docs/rules.md §18)."""
+    kind = layout_kind(layout, True)
+    if kind == "value":
+        return ValueRule(kind, metric.minimum, metric.maximum,
+                         f"{metric.name} ({metric.range_text()})")
+    return ValueRule(kind, None, None, f"a project measured in {metric.name}")
+
+
+def _remove_sets(cur: Cursor, project_id: int, run_key: int) -> list[int]:
+    """Remove a run's earlier predictions; the ids of the sets removed."""
+    old = [r[0] for r in cur.execute(
+        "SELECT id FROM prediction_sets WHERE project_id = ? AND run_id = ?",
+        [project_id, run_key]).fetchall()]
+    if old:
+        cur.execute("DELETE FROM predictions WHERE set_id IN (SELECT unnest(?))", [old])
+        cur.execute("DELETE FROM prediction_sets WHERE id IN (SELECT unnest(?))", [old])
+    return old
+
+
+def _insert_set(cur: Cursor, project_id: int, run_key: int,
+                meta: tuple[str, str, ValueRule, str | None], rows: int,
+                misclassified: int) -> int:
+    source, created_by, rule, value_name = meta
+    return int(cur.scalar(
+        "INSERT INTO prediction_sets (project_id, run_id, source, created_by, rows, "
+        "misclassified, kind, value_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        [project_id, run_key, source, created_by, rows, misclassified, rule.kind,
+         value_name]))
 
 
 def _require_run(cur: Cursor, project_id: int, run_key: int) -> None:

@@ -19,6 +19,7 @@ from strategy_core.values.human_levels import (
     describe_levels,
     validate_levels,
 )
+from strategy_core.values.project_metric import ERROR_RATE, ProjectMetric
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
@@ -172,14 +173,14 @@ class ProjectRepo:
 
     def set_human_levels(
         self, project_id: int, rows: list[tuple[str, float | None]], chosen: str | None = None,
-        *, expected: HumanLevels | None = None,
+        *, expected: HumanLevels | None = None, metric: ProjectMetric = ERROR_RATE,
     ) -> HumanLevels:
         """Replace the project's human levels; `chosen` is the proxy label (None: lowest).
 
         With `expected` (the levels as the editor read them), refuse with ConflictError when
         someone else saved other levels since; the error's `current` holds theirs. A row
         whose label and error stay the same keeps its version; others get a new one."""
-        levels = validate_levels(rows)
+        levels = validate_levels(rows, metric)
         if chosen is not None and chosen not in {level.label for level in levels}:
             raise InputError(f"the proxy '{chosen}' is not one of the human levels")
         with self._store.write() as cur:

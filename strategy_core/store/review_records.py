@@ -21,7 +21,8 @@ MAX_CATEGORY_NAME = 60
 MAX_NOTES = 2000
 
 _SAMPLE_COLUMNS = ("id, name, run_id, kind, created_at, seed, size, split, population, dev_n, "
-                   "dev_errors, dev_error, eyeball_key, eyeball_n, created_by")
+                   "dev_errors, dev_error, eyeball_key, eyeball_n, created_by, measure, "
+                   "value_name, selection, threshold, cutoff, dev_total, population_gain")
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,29 @@ class ReviewSample:
     eyeball_key: str | None = None
     eyeball_n: int | None = None
     created_by: str = ""
+    # A sample of per-example values (docs/rules.md §18): the measure ranked
+    # ('absolute_error', 'squared_error', 'value' named value_name), how it was chosen
+    # ('worst', or 'threshold' with the threshold), the measure of the last worst example
+    # (cutoff), the measure's sum over dev and the gain of the examples it stands for.
+    measure: str | None = None
+    value_name: str | None = None
+    selection: str | None = None
+    threshold: float | None = None
+    cutoff: float | None = None
+    dev_total: float | None = None
+    population_gain: float | None = None
 
     @property
     def kind_label(self) -> str:
+        if self.measure is not None:
+            return "worst dev examples" if self.selection == "worst" else \
+                "dev examples past a threshold"
         return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def of_values(self) -> bool:
+        """Drawn from per-example values rather than misclassified examples."""
+        return self.measure is not None
 
 
 @dataclass(frozen=True)
@@ -89,6 +109,10 @@ class ReviewCounts:
     reviewed: int
     counts: dict[str, int]
     efforts: dict[str, float] = field(default_factory=dict)
+    # Per-example values (docs/rules.md §18): the gain of the reviewed examples, in all
+    # and per category (0 for a sample of misclassified examples).
+    reviewed_gain: float = 0.0
+    gains: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

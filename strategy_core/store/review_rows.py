@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from strategy_core.store.database import Cursor
 
 _SAMPLE_COLUMNS = ("id, name, run_id, kind, created_at, seed, size, split, population, dev_n, "
-                   "dev_errors, dev_error, eyeball_key, eyeball_n, created_by")
+                   "dev_errors, dev_error, eyeball_key, eyeball_n, created_by, measure, "
+                   "value_name, selection, threshold, cutoff, dev_total, population_gain")
 
 
 def _sample(row: tuple) -> ReviewSample:
@@ -125,7 +126,7 @@ def _tag_rows(cur: Cursor, sample_id: int, example_ids: Sequence[str] | None = N
         params.append(list(example_ids))
     frame = cur.df(
         f"""SELECT e.example_id, e.label, e.prediction, e.source, e.text, e.url,
-                   coalesce(t.categories, []::INTEGER[]) AS categories,
+                   e.value, coalesce(t.categories, []::INTEGER[]) AS categories,
                    coalesce(t.notes, '') AS notes, coalesce(t.reviewed, false) AS reviewed,
                    coalesce(t.version, 0) AS version, t.updated_at,
                    coalesce(t.updated_by, '') AS updated_by
@@ -215,3 +216,80 @@ def _draw_cutoff(cur: Cursor, kind: str, wanted: str, population: int, size: int
         # Every mistake is reviewed: the eyeball set is the whole dev set.
         return cur.scalar("SELECT max(k) FROM keyed_examples")
     return picked[1]
+
+
+# The per-example measure of a stored prediction (docs/rules.md §18): `value` holds the
+# absolute error of a regression and the file's value of a value file. Code constants only.
+_MEASURE_SQL = {"absolute_error": "p.value", "squared_error": "p.value * p.value",
+                "value": "p.value"}
+_MEASURES_OF_KIND = {"regression": ("absolute_error", "squared_error"), "value": ("value",)}
+
+
+def _value_draw_rows(cur: Cursor, project_id: int, run_key: int, measure: str, sign: int,
+                     best: float, seed: int) -> tuple[int, float, str | None]:
+    """Key every dev example of the run's per-example values into `measured_examples`
+    (measure m, gain g = sign·(m − best), sampling key k); (dev n, Σm, value name)."""
+    row = cur.execute("SELECT coalesce(kind, 'classification'), value_name FROM "
+                      "prediction_sets WHERE project_id = ? AND run_id = ?",
+                      [project_id, run_key]).fetchone()
+    if row is None:
+        raise InputError("this run has no predictions: upload its per-example values first")
+    if measure not in _MEASURES_OF_KIND.get(row[0], ()):
+        raise InputError("this run's predictions are classification rows: draw a sample of "
+                         "its mistakes" if row[0] == "classification" else
+                         f"this run's predictions hold no {measure.replace('_', ' ')}: upload "
+                         "them again under the project's metric")
+    cur.execute(
+        f"""CREATE TEMP TABLE measured_examples AS
+            SELECT p.example_id, p.label, p.prediction, p.source, p.text, p.url,
+                   {_MEASURE_SQL[measure]} AS m, ? * ({_MEASURE_SQL[measure]} - ?) AS g,
+                   md5(CAST(? AS VARCHAR) || ':' || p.example_id) AS k
+            FROM predictions p JOIN prediction_sets s ON s.id = p.set_id
+            WHERE s.project_id = ? AND s.run_id = ? AND p.split = 'dev'""",
+        [sign, best, str(seed), project_id, run_key])
+    dev_n, dev_total = cur.execute("SELECT count(*), sum(m) FROM measured_examples").fetchone()
+    if not dev_n:
+        raise InputError("this run has no dev predictions: upload its per-example values "
+                         "first")
+    return int(dev_n), float(dev_total), row[1]
+
+
+def _value_selection(cur: Cursor, selection: str, size: int, threshold: float | None,
+                     sign: int) -> tuple[str, list[object], str, int, float, float | None]:
+    """Which measured examples are drawn (docs/rules.md §18): (SQL condition, its
+    parameters, sample order, population, the population's gain, cutoff). The worst
+    ``size`` by gain (ties by example id), or ``size`` of those past ``threshold`` in the
+    seeded random order."""
+    if selection == "worst":
+        worst = ("example_id IN (SELECT example_id FROM measured_examples "
+                 "ORDER BY g DESC, example_id LIMIT ?)")
+        n, gain, cutoff = cur.execute(
+            f"SELECT count(*), coalesce(sum(g), 0), arg_min(m, g) FROM measured_examples "
+            f"WHERE {worst}", [size]).fetchone()
+        return worst, [size], "g DESC, example_id", int(n), float(gain), cutoff
+    if selection != "threshold" or threshold is None:
+        raise InputError("a sample of values is the worst examples or those past a threshold")
+    past = "? * (m - ?) >= 0"
+    n, gain = cur.execute(f"SELECT count(*), coalesce(sum(g), 0) FROM measured_examples "
+                          f"WHERE {past}", [sign, threshold]).fetchone()
+    if not n:
+        raise InputError("no dev example is past this threshold: choose a less extreme one")
+    drawn = (f"{past} AND k IN (SELECT k FROM measured_examples WHERE {past} "
+             "ORDER BY k LIMIT ?)")
+    return drawn, [sign, threshold, sign, threshold, size], "k", int(n), float(gain), None
+
+
+def _insert_value_examples(cur: Cursor, sample_id: int, condition: str,
+                           params: list[object], order: str) -> int:
+    """Copy the drawn examples, with their measure and gain, into the sample."""
+    cur.execute(
+        f"""INSERT INTO review_examples (sample_id, position, example_id, label, prediction,
+                source, text, url, value, gain)
+            SELECT ?, row_number() OVER (ORDER BY {order}), example_id, label, prediction,
+                   source, text, url, m, g
+            FROM measured_examples WHERE {condition}""", [sample_id, *params])
+    drawn = int(cur.scalar("SELECT count(*) FROM review_examples WHERE sample_id = ?",
+                           [sample_id]))
+    cur.execute("DROP TABLE measured_examples")
+    _create_tags(cur, sample_id)
+    return drawn

@@ -42,12 +42,15 @@ from strategy_core.store.review_rows import (
     _ensure_reserved,
     _imported_sample,
     _insert_category,
+    _insert_value_examples,
     _require_new_category,
     _require_unique_name,
     _sample,
     _sample_name,
     _sample_project,
     _tag_rows,
+    _value_draw_rows,
+    _value_selection,
     _whole,
 )
 from strategy_core.values.categories import INCORRECTLY_LABELED
@@ -162,12 +165,45 @@ class ReviewRepo:
             _ensure_reserved(cur, project_id)
         return self.get(sample_id)
 
+    def draw_values(self, project_id: int, run_key: int, *, name: str, measure: str,
+                    sign: int, best: float, selection: str = "worst",
+                    size: int = DEFAULT_SAMPLE_SIZE, threshold: float | None = None,
+                    seed: int | None = None, created_by: str = "") -> ReviewSample:
+        """A sample of a run's dev examples by their per-example values (docs/rules.md §18):
+        the ``size`` worst (largest gain = sign·(measure − best), ties by example id), or
+        ``size`` of those past ``threshold`` (sign·(measure − threshold) ≥ 0) in the seeded
+        random order. Deterministic; records what the ceilings need."""
+        size = _draw_sizes("errors", size, None)[0]  # type: ignore[assignment]
+        seed = secrets.randbelow(2**31) if seed is None else _whole(seed, "the seed")
+        clean = _sample_name(name)
+        with self._store.write() as cur:
+            _require_unique_name(cur, project_id, clean)
+            if not cur.scalar("SELECT count(*) FROM current_run_versions WHERE project_id = ? "
+                              "AND run_id = ? AND NOT deleted", [project_id, run_key]):
+                raise NotFoundError(f"no run {run_key} in this project")
+            dev_n, dev_total, value_name = _value_draw_rows(cur, project_id, run_key, measure,
+                                                            sign, best, seed)
+            condition, params, order, population, gain, cutoff = _value_selection(
+                cur, selection, size, threshold, sign)  # type: ignore[arg-type]
+            sample_id = int(cur.scalar(
+                "INSERT INTO review_samples (project_id, name, kind, run_id, split, seed, size, "
+                "population, dev_n, created_by, measure, value_name, selection, threshold, "
+                "cutoff, dev_total, population_gain) VALUES (?, ?, 'errors', ?, 'dev', ?, 0, "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                [project_id, clean, run_key, seed if selection == "threshold" else None,
+                 population, dev_n, created_by[:80], measure, value_name, selection,
+                 threshold if selection == "threshold" else None, cutoff, dev_total, gain]))
+            drawn = _insert_value_examples(cur, sample_id, condition, params, order)
+            cur.execute("UPDATE review_samples SET size = ? WHERE id = ?", [drawn, sample_id])
+            _ensure_reserved(cur, project_id)
+        return self.get(sample_id)
+
     def sample_examples(self, sample_id: int) -> pd.DataFrame:
         """The sample's examples in sample order: example_id, label, prediction, source,
-        text, url, position."""
+        text, url, position, value (the measure of a sample of per-example values)."""
         with self._store.read() as cur:
-            return cur.df("SELECT example_id, label, prediction, source, text, url, position "
-                          "FROM review_examples WHERE sample_id = ? ORDER BY position",
+            return cur.df("SELECT example_id, label, prediction, source, text, url, position, "
+                          "value FROM review_examples WHERE sample_id = ? ORDER BY position",
                           [sample_id])
 
     def rename_sample(self, sample_id: int, name: str) -> ReviewSample:
@@ -284,7 +320,7 @@ class ReviewRepo:
     # -- tags ------------------------------------------------------------------------
     def tags(self, sample_id: int) -> pd.DataFrame:
         """The sample's examples with their tags, in sample order: example_id, label,
-        prediction, source, text, url, categories (ids), notes, reviewed, version,
+        prediction, source, text, url, value, categories (ids), notes, reviewed, version,
         updated_at, updated_by."""
         with self._store.read() as cur:
             return _tag_rows(cur, sample_id)
@@ -354,21 +390,27 @@ class ReviewRepo:
         carry it (0 for categories nobody used), counted in SQL."""
         with self._store.read() as cur:
             project_id = _sample_project(cur, sample_id)
-            size, reviewed = cur.execute(
-                "SELECT count(*), count(*) FILTER (reviewed) FROM review_tags "
-                "WHERE sample_id = ?", [sample_id]).fetchone()
+            size, reviewed, reviewed_gain = cur.execute(
+                "SELECT count(*), count(*) FILTER (t.reviewed), "
+                "coalesce(sum(e.gain) FILTER (t.reviewed), 0) FROM review_tags t "
+                "LEFT JOIN review_examples e ON e.sample_id = t.sample_id "
+                "AND e.example_id = t.example_id WHERE t.sample_id = ?", [sample_id]).fetchone()
             rows = cur.execute(
-                """SELECT c.name, count(t.example_id), c.effort
+                """SELECT c.name, count(t.example_id), c.effort, coalesce(sum(t.gain), 0)
                    FROM review_categories c
-                   LEFT JOIN (SELECT example_id, unnest(categories) AS category_id
-                              FROM review_tags WHERE sample_id = ? AND reviewed) t
+                   LEFT JOIN (SELECT t.example_id, unnest(t.categories) AS category_id, e.gain
+                              FROM review_tags t LEFT JOIN review_examples e
+                                ON e.sample_id = t.sample_id AND e.example_id = t.example_id
+                              WHERE t.sample_id = ? AND t.reviewed) t
                      ON t.category_id = c.id
                    WHERE c.project_id = ? GROUP BY c.id, c.name, c.effort, c.position
                    ORDER BY c.name = ?, c.position, c.id""",
                 [sample_id, project_id, INCORRECTLY_LABELED]).fetchall()
-        counts = {name: int(n) for name, n, _ in rows}
-        efforts = {name: float(effort) for name, _, effort in rows if effort is not None}
-        return ReviewCounts(int(size), int(reviewed), counts, efforts)
+        counts = {name: int(n) for name, n, _, _ in rows}
+        efforts = {name: float(effort) for name, _, effort, _ in rows if effort is not None}
+        gains = {name: float(gain) for name, _, _, gain in rows}
+        return ReviewCounts(int(size), int(reviewed), counts, efforts, float(reviewed_gain),
+                            gains)
 
     # -- spreadsheets ----------------------------------------------------------------
     def import_sheet(self, project_id: int, sheet: TagSheet, *, sample_id: int | None = None,

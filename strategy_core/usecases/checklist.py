@@ -22,7 +22,6 @@ from strategy_core.checklist import (
     validate_tolerance,
 )
 from strategy_core.errors import ConflictError, InputError
-from strategy_core.rates import format_points
 from strategy_core.report.model import (
     BAD,
     GOOD,
@@ -37,6 +36,7 @@ from strategy_core.report.model import (
     Table,
 )
 from strategy_core.store import Store
+from strategy_core.usecases.project_metric import project_metric
 
 
 def checklist_settings(store: Store, project_id: int) -> ChecklistSettings:
@@ -66,7 +66,7 @@ def save_tolerance(store: Store, project_id: int, tolerance: float, *,
                    expected: int | None = None) -> float:
     """Store the project's tolerance (a fraction) after checking it; with `expected` (the
     setting's version as read) a save someone else's overtook raises ConflictError."""
-    value = validate_tolerance(tolerance)
+    value = validate_tolerance(tolerance, project_metric(store, project_id))
     store.projects.set_setting(project_id, TOLERANCE_SETTING, value, expected=expected)
     return value
 
@@ -122,7 +122,7 @@ def checklist_report_section(chain: Chain | None, settings: ChecklistSettings,
 
     rows = []
     for link in chain.links:
-        gap = format_points(link.gap) if link.gap is not None else (
+        gap = chain.metric.format_gap(link.gap) if link.gap is not None else (
             "–" if link.status == UNKNOWN else "team's judgement")
         rows.append((str(link.number), link.title, gap, Badge(link.status,
                                                               _STATUS_TONES[link.status]),
@@ -131,7 +131,8 @@ def checklist_report_section(chain: Chain | None, settings: ChecklistSettings,
         Paragraph(chain_verdict(chain), style="verdict"),
         Table(("#", "Link", "Gap", "Status", "Team note"), tuple(rows),
               (True, False, True, False, False),
-              f"Tolerance: {format_points(chain.tolerance)}; newest run {run_name}."),
+              f"Tolerance: {chain.metric.format_gap(chain.tolerance)}; newest run "
+              f"{run_name}."),
         Paragraph("The chain is worked in order: first fit the training set to about human "
                   "level, then generalize to training-dev, dev, test and the real world. A "
                   "link is green when its gap is at most the project's tolerance; the first "

@@ -1,7 +1,8 @@
-"""The demo project "Cat classifier (demo)", seeded once into a new, empty database.
+"""The demo projects, seeded once into a new, empty database: "Cat classifier (demo)"
+(here) and "Speech recognition (demo)", tracked in word error rate (`demo_speech`).
 
 Seeding is recorded in the `meta` table, so it happens once per database: a user who
-deletes the demo does not get it back on the next start. Besides the runs and human levels
+deletes a demo does not get it back on the next start. Besides the runs and human levels
 of `data/demo/`, the two newest runs get per-example predictions (generated here from a
 fixed seed, so every database gets the same ones) and the newest run a tagged review
 sample, so the error-analysis page shows a real analysis.
@@ -22,17 +23,21 @@ from strategy_core.settings import REPO_ROOT
 from strategy_core.store import Store
 from strategy_core.store.reviews import TagEdit
 from strategy_core.usecases.decisions import record_decision
+from strategy_core.usecases.demo_speech import SPEECH_DEMO_NAME, seed_speech_demo
 from strategy_core.usecases.projects import create_project, list_projects
 from strategy_core.usecases.runs import import_run_file, save_human_levels
 
 DEMO_NAME = "Cat classifier (demo)"
+# Every demo project, in the order they are seeded (the first is the app's default).
+DEMO_NAMES: tuple[str, ...] = (DEMO_NAME, SPEECH_DEMO_NAME)
 DEMO_DIR = REPO_ROOT / "data" / "demo"
 _SEEDED_KEY = "demo_seeded"
 _seed_lock = threading.Lock()
 
 
 def seed_demo(store: Store, demo_dir: Path = DEMO_DIR) -> bool:
-    """Seed the demo project if this database never had it and holds no project.
+    """Seed the demo projects (the cat classifier, then speech recognition) if this
+    database never had them and holds no project.
 
     Returns True when it seeded. Idempotent: a flag in `meta` records the seeding, and a
     process-wide lock makes sessions that start at the same moment seed once.
@@ -53,6 +58,7 @@ def seed_demo(store: Store, demo_dir: Path = DEMO_DIR) -> bool:
         save_human_levels(store, project.id, levels)
         seed_error_analysis(store, project.id)
         seed_history(store, project.id)
+        seed_speech_demo(store)
         store.set_marker(_SEEDED_KEY)
     return True
 

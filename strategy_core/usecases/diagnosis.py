@@ -21,12 +21,15 @@ from strategy_core.metric_log import change_marks as marks_of
 from strategy_core.runs import Run
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
+from strategy_core.usecases.project_metric import project_metric
+from strategy_core.usecases.runs import human_levels
 
 
 def diagnoses(store: Store, project_id: int) -> tuple[RunDiagnosis, ...]:
     """Every run's decomposition against the project's Bayes proxy, oldest first."""
-    human = store.projects.human_levels(project_id).proxy_error
-    return diagnose_runs(store.runs.list(project_id), human)
+    human = human_levels(store, project_id).proxy_error
+    return diagnose_runs(store.runs.list(project_id), human,
+                         metric=project_metric(store, project_id))
 
 
 def decompositions_frame(store: Store, project_id: int) -> pd.DataFrame:
@@ -61,5 +64,6 @@ def choose_run(store: Store, project: Project, name: str | None = None) -> Run:
 def diagnose_run(store: Store, project: Project, name: str | None = None) -> RunResult:
     """One run's decomposition (the newest run's when no name is given)."""
     run = choose_run(store, project, name)
-    levels = store.projects.human_levels(project.id)
-    return RunResult(run, levels, decompose(levels_of_run(run, levels.proxy_error)))
+    levels = human_levels(store, project.id)
+    metric = project_metric(store, project.id)
+    return RunResult(run, levels, decompose(levels_of_run(run, levels.proxy_error, metric)))

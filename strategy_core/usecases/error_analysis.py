@@ -8,6 +8,7 @@ tags, categories, efforts, tag sheets) are here too.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +24,17 @@ from strategy_core.error_analysis import (
     MislabelVerdict,
     ReviewSummary,
     RunSplitErrors,
+    ValueReviewSummary,
+    best_value,
     eyeball_blackbox,
     label_audit,
+    measure_for,
     mislabel_verdict,
+    sample_rule,
     summarize_review,
+    summarize_value_review,
 )
+from strategy_core.errors import InputError
 from strategy_core.rates import format_pct
 from strategy_core.store.predictions import PredictionImport, PredictionSet, Progress
 from strategy_core.store.reviews import (
@@ -41,6 +48,8 @@ from strategy_core.store.reviews import (
 )
 from strategy_core.tag_grid import grid_changes
 from strategy_core.tag_sheet import TagSheet, wide_frame
+from strategy_core.usecases.project_metric import project_metric
+from strategy_core.values.project_metric import ProjectMetric
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
@@ -61,6 +70,10 @@ class SampleAnalysis:
     summary: ReviewSummary | None
     mislabel: MislabelVerdict | None
     missing: str | None
+    # A sample of per-example values (docs/rules.md §18): its rule in plain English and,
+    # once something is reviewed, the summary in the project metric's units.
+    values: ValueReviewSummary | None = None
+    rule: str | None = None
 
 
 def sample_dev_error(store: Store, sample: ReviewSample) -> float | None:
@@ -81,6 +94,8 @@ def analyze_sample(store: Store, sample_id: int, dev_error: float | None = None
     overrides the sample's own E (for an imported sheet without a run)."""
     sample = store.reviews.get(sample_id)
     counts = store.reviews.counts(sample_id)
+    if sample.of_values:
+        return _analyze_values(store, sample, counts)
     error = dev_error if dev_error is not None else sample_dev_error(store, sample)
     if counts.reviewed == 0:
         return SampleAnalysis(sample, counts, error, None, None,
@@ -96,6 +111,40 @@ def analyze_sample(store: Store, sample_id: int, dev_error: float | None = None
         mislabel = mislabel_verdict(error, counts.reviewed, tagged.get(INCORRECTLY_LABELED, 0),
                                     tagged)
     return SampleAnalysis(sample, counts, error, summary, mislabel, None)
+
+
+def sample_rule_text(store: Store, sample: ReviewSample,
+                     metric: ProjectMetric | None = None) -> str | None:
+    """How a sample of per-example values was drawn, in plain English (docs/rules.md §18),
+    e.g. 'the 100 dev examples with the largest absolute error (≥ 3.1 years)'; None for a
+    sample of misclassified examples."""
+    if not sample.of_values:
+        return None
+    metric = metric or project_metric(store, store.reviews.project_of(sample.id))
+    return sample_rule(metric, measure=sample.measure or "value",
+                       selection=sample.selection or "worst", size=sample.size,
+                       population=sample.population or sample.size,
+                       threshold=sample.threshold, cutoff=sample.cutoff, seed=sample.seed,
+                       value_name=sample.value_name)
+
+
+def _analyze_values(store: Store, sample: ReviewSample, counts: ReviewCounts
+                    ) -> SampleAnalysis:
+    metric = project_metric(store, store.reviews.project_of(sample.id))
+    rule = sample_rule_text(store, sample, metric)
+    if counts.reviewed == 0:
+        return SampleAnalysis(sample, counts, None, None, None,
+                              "No example of this sample is reviewed yet: tag some in the grid.",
+                              None, rule)
+    tagged = dict(counts.counts)
+    summary = summarize_value_review(
+        metric, measure=sample.measure or "value", dev_n=int(sample.dev_n or 0),
+        dev_total=float(sample.dev_total or 0.0),
+        population_gain=float(sample.population_gain or 0.0), reviewed=counts.reviewed,
+        reviewed_gain=counts.reviewed_gain, counts=tagged, gains=counts.gains,
+        efforts={name: e for name, e in counts.efforts.items() if name in tagged},
+        value_name=sample.value_name)
+    return SampleAnalysis(sample, counts, None, None, None, None, summary, rule)
 
 
 def audit_of(store: Store, audit: ReviewSample, errors: ReviewSample | None = None
@@ -159,6 +208,8 @@ def overview_line(store: Store, project_id: int) -> str | None:
         if sample.kind == "audit":
             continue
         analysis = analyze_sample(store, sample.id)
+        if analysis.values is not None and analysis.values.top_category is not None:
+            return _overview_values(analysis.values, sample.name)
         summary = analysis.summary
         if summary is None or summary.top_category is None:
             continue
@@ -168,6 +219,15 @@ def overview_line(store: Store, project_id: int) -> str | None:
                 f"cuts dev error from {format_pct(summary.dev_error)} to at best "
                 f"{format_pct(top.error_if_fixed)}.")
     return None
+
+
+def _overview_values(summary: ValueReviewSummary, name: str) -> str:
+    top = summary.category(summary.top_category or "")
+    metric = summary.metric
+    return (f"Top error category: {top.name}, {top.count} of {summary.reviewed} reviewed "
+            f"examples (review '{name}'); fixing it improves dev {metric.name} from "
+            f"{metric.format(summary.dev_value)} to at best "
+            f"{metric.format(top.metric_if_fixed)} ({metric.format_gap(top.ceiling)}).")
 
 
 # --- the page's reads -----------------------------------------------------------------------
@@ -215,9 +275,12 @@ def tag_sheet_csv(store: Store, project_id: int, sample_id: int) -> bytes:
 def import_predictions(store: Store, project_id: int, run_key: int, data: bytes, *,
                        source: str, created_by: str = "", progress: Progress | None = None
                        ) -> PredictionImport:
-    """Load a run's per-example predictions (all or nothing), replacing its earlier upload."""
+    """Load a run's per-example predictions (all or nothing), replacing its earlier upload.
+    Under a project metric that is not a rate the rows are regression rows or per-example
+    values (docs/rules.md §18)."""
     return store.predictions.import_bytes(project_id, run_key, data, source=source,
-                                          created_by=created_by, progress=progress)
+                                          created_by=created_by, progress=progress,
+                                          metric=project_metric(store, project_id))
 
 
 def import_prediction_file(store: Store, project_id: int, run_key: int, path: Path, *,
@@ -226,7 +289,8 @@ def import_prediction_file(store: Store, project_id: int, run_key: int, path: Pa
     staging folder, read by DuckDB, and the staged copy removed whatever happens."""
     staged = store.predictions.stage(path)
     try:
-        return store.predictions.import_file(project_id, run_key, staged, source=source)
+        return store.predictions.import_file(project_id, run_key, staged, source=source,
+                                             metric=project_metric(store, project_id))
     finally:
         staged.unlink(missing_ok=True)
 
@@ -252,6 +316,47 @@ def draw_sample(store: Store, project_id: int, run_key: int, *, name: str,
     correctly classified ones (``audit``) (docs/rules.md §4, §5)."""
     return store.reviews.draw(project_id, run_key, name=name, kind=kind, size=size,
                               eyeball_size=eyeball_size, seed=seed, created_by=created_by)
+
+
+def draw_value_sample(store: Store, project_id: int, run_key: int, *, name: str,
+                      selection: str | None = None, size: int = DEFAULT_SAMPLE_SIZE,
+                      threshold: float | None = None, seed: int | None = None,
+                      created_by: str = "") -> ReviewSample:
+    """A sample of a run's dev examples by their per-example values (docs/rules.md §18): the
+    ``size`` worst under the project metric's direction, or ``size`` of those past
+    ``threshold`` (in the metric's units) drawn at random with ``seed``."""
+    metric = project_metric(store, project_id)
+    selection = selection or ("worst" if threshold is None else "threshold")
+    kind = value_kind(store, project_id, run_key)
+    if kind == "classification":
+        raise InputError("this run's predictions are classification rows: draw a sample of "
+                         "its mistakes instead")
+    measure = measure_for(metric, kind)
+    if threshold is not None:
+        threshold = metric.check(threshold, "the threshold") if measure == "value" else \
+            _finite(threshold)
+    return store.reviews.draw_values(
+        project_id, run_key, name=name, measure=measure, sign=metric.sign,
+        best=best_value(metric, measure), selection=selection, size=size,
+        threshold=threshold, seed=seed, created_by=created_by)
+
+
+def value_kind(store: Store, project_id: int, run_key: int) -> str:
+    """'classification', 'regression' or 'value': what a run's stored predictions hold."""
+    for prediction_set in store.predictions.sets(project_id):
+        if prediction_set.run_key == run_key:
+            return prediction_set.kind
+    raise InputError("this run has no predictions: upload its per-example values first")
+
+
+def _finite(value: object) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"the threshold must be a number, not {value!r}") from None
+    if not math.isfinite(number) or number < 0:
+        raise InputError("the threshold of an error must be a finite number of at least 0")
+    return number
 
 
 def rename_sample(store: Store, sample_id: int, name: str) -> ReviewSample:

@@ -14,6 +14,7 @@ from strategy_core.store.reviews import ReviewSample
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
+from strategy_core.usecases.runs import human_levels
 
 
 def last_decision(store: Store, project_id: int, page: str, guide: str) -> Decision | None:
@@ -69,4 +70,4 @@ class SystemLevels:
 def system_levels(store: Store, project_id: int) -> SystemLevels:
     runs = [run for run in store.runs.list(project_id) if run.dev_error is not None]
     return SystemLevels(runs[-1].dev_error if runs else None,
-                        store.projects.human_levels(project_id).proxy_error)
+                        human_levels(store, project_id).proxy_error)

@@ -3,12 +3,13 @@ project picker and the command line's --project)."""
 
 from __future__ import annotations
 
+from strategy_core.errors import NotFoundError
 from strategy_core.store import Store
 from strategy_core.store.projects import Project, is_valid_slug
 
 __all__ = ["Project", "create_project", "delete_project", "ensure_project", "get_project",
            "is_valid_slug", "list_projects", "project_by_slug", "rename_project",
-           "resolve_project"]
+           "resolve_or_none", "resolve_project"]
 
 
 def list_projects(store: Store) -> list[Project]:
@@ -29,6 +30,14 @@ def project_by_slug(store: Store, slug: str) -> Project | None:
 def resolve_project(store: Store, name_or_slug: str) -> Project:
     """A project by exact name or slug (NotFoundError when there is none)."""
     return store.projects.resolve(name_or_slug)
+
+
+def resolve_or_none(store: Store, name_or_slug: str) -> Project | None:
+    """A project by exact name or slug, or None when there is none."""
+    try:
+        return store.projects.resolve(name_or_slug)
+    except NotFoundError:
+        return None
 
 
 def create_project(store: Store, name: str) -> Project:

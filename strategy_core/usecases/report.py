@@ -17,6 +17,7 @@ from strategy_core.diagnosis import (
     GAPS,
     focus_verdict,
     format_interval,
+    gap_formula,
     trend_summary,
 )
 from strategy_core.errors import InputError
@@ -61,7 +62,7 @@ from strategy_core.usecases.decisions import decisions_report_section
 from strategy_core.usecases.diagnosis import change_marks
 from strategy_core.usecases.error_analysis import analyze_sample
 from strategy_core.usecases.projects import get_project
-from strategy_core.usecases.runs import runs_report_section
+from strategy_core.usecases.runs import human_levels, runs_report_section
 from strategy_core.usecases.sizing import prediction_disagreement
 from strategy_core.usecases.status import StatusContext, status_report_section
 
@@ -80,7 +81,7 @@ def build_report(store: Store, project: Project, *, generated_on: date | None = 
     from the feature functions the pages use, each saying plainly when it has no data."""
     runs = store.runs.list(project.id)
     context = StatusContext(store=store, project=project, runs=runs,
-                            human_levels=store.projects.human_levels(project.id))
+                            human_levels=human_levels(store, project.id))
     sections: list[Section] = []
     skipped: list[str] = []
     for key, builder in _BUILDERS:
@@ -116,19 +117,24 @@ def _diagnosis_section(context: StatusContext) -> Section:
                                    "the task (recorded on the Runs page).")
     result = newest.decomposition
     levels = context.human_levels
+    metric, stored = result.metric, context.metric
     blocks: list[Block] = [Paragraph(focus_verdict(result, newest.run.name), style="verdict")]
+    if not metric.is_error_rate:
+        blocks.append(Paragraph(f"Metric: {stored.describe()}. Gaps are in its units, signed "
+                                "so that a positive gap is room to improve."))
     proxy = levels.proxy
     if proxy is None:
         blocks.append(Paragraph(
             "No human-level error is recorded, so avoidable bias cannot be measured: record "
             "the error of a typical person, an expert or a team of experts on the Runs page."))
     else:
-        others = [f"{level.label} {format_pct(level.error)}" for level in levels.levels
+        others = [f"{level.label} {stored.format(level.error)}" for level in levels.levels
                   if level != proxy]
         also = f"; also recorded: {', '.join(others)}" if others else ""
+        what = "Human-level error" if stored.is_error_rate else f"Human level ({stored.name})"
         blocks.append(Paragraph(
-            f"Human-level error, the stand-in for the best achievable (Bayes) error: "
-            f"{format_pct(proxy.error)} ({proxy.label}{also})."))
+            f"{what}, the stand-in for the best achievable (Bayes) level: "
+            f"{stored.format(proxy.error)} ({proxy.label}{also})."))
     rows = []
     for gap in GAPS:
         value = result.gaps[gap.name]
@@ -137,14 +143,14 @@ def _diagnosis_section(context: StatusContext) -> Section:
         interval = result.intervals.get(gap.name)
         span = "–"
         if interval is not None:
-            span = format_interval(interval)
+            span = format_interval(interval, metric)
             if result.significant.get(gap.name) is False:
                 span += " (may be noise)"
-        formula = gap.formula
+        formula = gap_formula(gap.name, metric)
         if gap.name == "variance" and result.variance_uses_dev:
-            formula = "dev − training"
+            formula = formula.replace("training-dev", "dev")
         marker: Cell = Badge("focus", FOCUS) if result.focus == gap.name else ""
-        rows.append((gap.label, formula, format_points(value), span, marker))
+        rows.append((gap.label, formula, metric.format_gap(value), span, marker))
     if rows:
         blocks.append(Table(("Gap", "Measured as", "Size", "95% interval", ""), tuple(rows),
                             (False, False, True, True, False),
@@ -380,7 +386,8 @@ def _error_analysis_section(context: StatusContext) -> Section:
 
 def _sizing_section(context: StatusContext) -> Section:
     store, project = context.store, context.project
-    ranked = runs_by_dev_error(context.runs)
+    ranked = runs_by_dev_error(context.runs,
+                               higher_is_better=context.metric.direction == "higher")
     raw_plan = store.projects.setting(project.id, PLAN_SETTING)
     if len(ranked) < 2 and raw_plan is None:
         return _empty("sizing", "Nothing to size yet: the check whether the dev set can tell "
@@ -390,7 +397,13 @@ def _sizing_section(context: StatusContext) -> Section:
         "A dev set can only tell two runs apart when it holds enough examples for their "
         "difference; otherwise the better-looking run may be better by chance.",
         style="note")]
-    if len(ranked) < 2:
+    if not context.metric.has_binomial_intervals:
+        blocks.append(Paragraph(
+            f"The project metric, {context.metric.name}, is not a rate: whether the dev set "
+            "separates two runs depends on the spread of its per-example values, which the "
+            "Dev/test sizing page's mean-metric tab works out (docs/rules.md §17).",
+            style="empty"))
+    elif len(ranked) < 2:
         blocks.append(Paragraph("The separation check needs two runs with a dev error.",
                                 style="empty"))
     else:
@@ -441,7 +454,7 @@ def _plan_blocks(raw: object) -> list[Block]:
 
 _BUILDERS: tuple[tuple[str, Callable[[StatusContext], Section]], ...] = (
     ("status", status_report_section),
-    ("runs", lambda context: runs_report_section(context.runs)),
+    ("runs", lambda context: runs_report_section(context.runs, context.metric)),
     ("diagnosis", _diagnosis_section),
     ("checklist", _checklist_section),
     ("metrics", _metrics_section),

@@ -4,7 +4,7 @@ and the project's human levels (docs/rules.md sections 9 and 14)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +12,6 @@ import pandas as pd
 
 from strategy_core.errors import InputError
 from strategy_core.human_level import HumanLevels
-from strategy_core.rates import format_pct
 from strategy_core.report.model import NEWEST_RUNS, SECTION_TITLES, Paragraph, Section, Table
 from strategy_core.run_csv import (
     ColumnMapping,
@@ -24,9 +23,16 @@ from strategy_core.run_csv import (
     read_table,
     with_overrides,
 )
-from strategy_core.runs import Run, runs_table
+from strategy_core.runs import ERROR_FIELDS, FIELD_LABELS, Run, runs_table
 from strategy_core.store import Store
 from strategy_core.store.runs import ImportRecord, ImportResult
+from strategy_core.usecases.project_metric import (
+    project_metric,
+    project_metric_entry,
+    proposal,
+    save_project_metric,
+)
+from strategy_core.values.project_metric import ERROR_RATE, PRESETS, ProjectMetric
 
 
 def runs(store: Store, project_id: int) -> list[Run]:
@@ -70,39 +76,90 @@ class ImportPlan:
     mapping: tuple[ColumnMapping, ...]
     built: RunBuild
 
+    @property
+    def proposed_metric(self) -> ProjectMetric | None:
+        """The metric the split columns are in when they hold another metric's values (a
+        loss, MSE, WER: kind "value"), for the user to confirm (docs/rules.md §16); None
+        when they are errors or accuracies."""
+        named = [m.column for m in self.mapping if m.role in ERROR_FIELDS and m.kind == "value"]
+        if not named:
+            return None
+        return proposal(named) or PRESETS["loss"]
+
+    def metric_problem(self, current: ProjectMetric) -> str | None:
+        """Why these runs cannot go into a project with the `current` metric as they are,
+        or None: errors and accuracies need a rate metric, other values the metric they
+        are in."""
+        proposed = self.proposed_metric
+        if proposed is None and current.kind != "rate" and not current.percent:
+            return (f"the file's columns hold errors or accuracies but the project's metric "
+                    f"is {current.name}; map the {current.name} columns instead")
+        if proposed is not None and current.kind == "rate":
+            return (f"the file's split columns hold {proposed.name} values, not "
+                    f"{current.name.lower()}s: set the project metric to {proposed.name} to "
+                    "import them")
+        return None
+
 
 def plan_import(table: RawTable, fmt: str = "auto",
                 mapping: Sequence[ColumnMapping] | None = None,
                 overrides: Mapping[str, str] | None = None, values: str = "auto",
-                scale: str = "auto") -> ImportPlan:
+                scale: str = "auto", metric: ProjectMetric = ERROR_RATE) -> ImportPlan:
     """Detect the format, propose the mapping (or take the confirmed one), apply `--map`
-    style overrides and build the runs (nothing is stored)."""
+    style overrides and build the runs (nothing is stored). `metric` is the project's:
+    an accuracy project keeps accuracies as they are (docs/rules.md §16)."""
     detected = detect_format(table.headers)
     chosen = detected if fmt == "auto" else fmt
     if mapping is None:
         mapping = propose_mapping(table, chosen)
         if overrides or values != "auto" or scale != "auto":
             mapping = with_overrides(table, mapping, overrides, values, scale)
-    return ImportPlan(table, chosen, detected, tuple(mapping), build_runs(table, mapping))
+    keep = metric.kind == "rate" and metric.direction == "higher"
+    return ImportPlan(table, chosen, detected, tuple(mapping),
+                      build_runs(table, mapping, keep_accuracy=keep))
 
 
-def import_plan(store: Store, project_id: int, plan: ImportPlan, *, source: str
-                ) -> ImportResult:
+def import_plan(store: Store, project_id: int, plan: ImportPlan, *, source: str,
+                metric: ProjectMetric | None = None, author: str = "") -> ImportResult:
     """Store a plan's runs in one transaction (added, updated, unchanged); refused whole
-    when the plan has problems."""
+    when the plan has problems, or when a level lies outside the project metric's range
+    (naming the row and column). `metric`: the metric the user confirmed for these runs;
+    when it differs from the project's, the project metric is changed first and the
+    change logged (docs/rules.md §16)."""
     if not plan.built.ok:
         raise plan.built.problems[0]
+    current, version = project_metric_entry(store, project_id)
+    target = metric or current
+    problem = plan.metric_problem(target)
+    if problem is not None:
+        raise InputError(problem)
+    check_levels(plan, target)
+    if target != current:
+        save_project_metric(store, project_id, target, expected=version, author=author,
+                            reason=f"Set from the import of {source or 'a run file'}.")
     return store.runs.import_runs(project_id, plan.built.runs, source=source, fmt=plan.fmt)
+
+
+def check_levels(plan: ImportPlan, metric: ProjectMetric) -> None:
+    """Every level of the plan's runs within the metric's range, or InputError naming the
+    file row and the column (docs/rules.md §16)."""
+    columns = {m.role: m.column for m in plan.mapping if m.role in ERROR_FIELDS}
+    for run, line in zip(plan.built.runs, plan.table.lines, strict=False):
+        for field_name, column in columns.items():
+            value = getattr(run, field_name)
+            if value is not None:
+                metric.check(value, FIELD_LABELS[field_name], row=line, column=column)
 
 
 def import_run_file(store: Store, project_id: int, data: bytes, *, source: str,
                     fmt: str = "auto", overrides: Mapping[str, str] | None = None,
-                    values: str = "auto",
-                    scale: str = "auto") -> tuple[ImportPlan, ImportResult]:
+                    values: str = "auto", scale: str = "auto",
+                    metric: ProjectMetric | None = None) -> tuple[ImportPlan, ImportResult]:
     """Read, map and store a run file in one go (the command line, the demo)."""
+    current = project_metric(store, project_id)
     plan = plan_import(read_run_file(data), fmt, overrides=overrides, values=values,
-                       scale=scale)
-    return plan, import_plan(store, project_id, plan, source=source)
+                       scale=scale, metric=metric or current)
+    return plan, import_plan(store, project_id, plan, source=source, metric=metric)
 
 
 # --- editing --------------------------------------------------------------------------------
@@ -112,13 +169,21 @@ def add_run(store: Store, project_id: int, run: Run) -> ImportResult:
     """A run added by hand (a manual entry in the history)."""
     if not run.name.strip():
         raise InputError("a run needs a name")
+    metric = project_metric(store, project_id)
+    for name in ERROR_FIELDS:
+        if getattr(run, name) is not None:
+            metric.check(getattr(run, name), FIELD_LABELS[name], column=name)
     return store.runs.save_run(project_id, run)
 
 
 def edit_run(store: Store, project_id: int, key: int, changes: Mapping[str, Any], *,
              expected_version: int | None) -> ImportResult:
     """Change only the given fields of a run, against the version the editor read
-    (docs/rules.md section 14)."""
+    (docs/rules.md section 14); levels in the project metric's range (§16)."""
+    metric = project_metric(store, project_id)
+    for name, value in changes.items():
+        if name in ERROR_FIELDS and value is not None:
+            metric.check(value, FIELD_LABELS[name], column=name)
     return store.runs.edit_run(project_id, key, changes, expected_version=expected_version)
 
 
@@ -136,15 +201,21 @@ def undo_import(store: Store, project_id: int, import_id: int) -> None:
 
 
 def human_levels(store: Store, project_id: int) -> HumanLevels:
-    """The project's human levels and the chosen Bayes proxy."""
-    return store.projects.human_levels(project_id)
+    """The project's human levels and the chosen Bayes proxy (the best level unless one is
+    chosen, in the direction of the project metric)."""
+    levels = store.projects.human_levels(project_id)
+    if project_metric(store, project_id).direction == "higher":
+        return replace(levels, higher_is_better=True)
+    return levels
 
 
 def save_human_levels(store: Store, project_id: int, rows: list[tuple[str, float | None]],
                       chosen: str | None = None, *, expected: HumanLevels | None = None
                       ) -> HumanLevels:
-    """Replace the human levels, refusing a save someone else's overtook."""
-    return store.projects.set_human_levels(project_id, rows, chosen, expected=expected)
+    """Replace the human levels (in the project metric's units and range), refusing a save
+    someone else's overtook."""
+    return store.projects.set_human_levels(project_id, rows, chosen, expected=expected,
+                                           metric=project_metric(store, project_id))
 
 
 # --- the report's runs section --------------------------------------------------------------
@@ -158,8 +229,9 @@ def _runs(n: int) -> str:
     return f"{n:,} run{'' if n == 1 else 's'}"
 
 
-def runs_report_section(runs: Sequence[Run]) -> Section:
-    """The report's runs: how many and when, and the newest ones' error levels."""
+def runs_report_section(runs: Sequence[Run], metric: ProjectMetric = ERROR_RATE) -> Section:
+    """The report's runs: how many and when, and the newest ones' levels in the project
+    metric."""
     if not runs:
         return Section("runs", SECTION_TITLES["runs"], (Paragraph(
             "No runs are recorded yet. Upload the team's training runs (a CSV exported from "
@@ -175,9 +247,10 @@ def runs_report_section(runs: Sequence[Run]) -> Section:
     if undated:
         span += f" ({_runs(undated)} without a date)"
     newest = list(reversed(runs))[:NEWEST_RUNS]
+    digits = metric.digits_for(getattr(run, name) for run in newest for name in ERROR_FIELDS)
     rows = tuple(
-        (run.name, _day(run.created), format_pct(run.train_error),
-         format_pct(run.train_dev_error), format_pct(run.dev_error), format_pct(run.test_error),
+        (run.name, _day(run.created),
+         *(metric.format(getattr(run, name), digits) for name in ERROR_FIELDS),
          "–" if run.n_dev is None else f"{run.n_dev:,}")
         for run in newest)
     caption = (f"The newest {len(newest)} of {len(runs):,} runs, newest first."

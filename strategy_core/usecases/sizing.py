@@ -1,14 +1,16 @@
 """Dev/test sizing from what the project keeps (docs/rules.md §6): the calculators' starting values,
 the runs ranked by dev error, two runs' disagreement and the sources of a run's uploaded
-predictions, the team's saved split plan, and the overview's line when the dev set is too
-small to separate the project's two best runs."""
+predictions, the team's saved split plan, the overview's line when the dev set is too
+small to separate the project's two best runs, and the sizing of a metric that is a mean
+of per-example values, read in the project's metric (docs/rules.md §17)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from strategy_core.errors import InputError
+from strategy_core.project_metric import ProjectMetric
 from strategy_core.rates import format_pct, format_points
 from strategy_core.runs import Run
 from strategy_core.sizing import (
@@ -16,6 +18,7 @@ from strategy_core.sizing import (
     PLAN_SETTING,
     CalculatorDefaults,
     DisagreementCounts,
+    MeanMetricPlan,
     PlanInputs,
     calculator_defaults,
     compare_runs,
@@ -23,6 +26,8 @@ from strategy_core.sizing import (
     runs_by_dev_error,
 )
 from strategy_core.sizing.common import _short
+from strategy_core.sizing.mean_metric import mean_metric_plan as plan_mean_metric
+from strategy_core.usecases.project_metric import project_metric
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
@@ -36,7 +41,8 @@ def defaults(store: Store, project_id: int) -> CalculatorDefaults:
 
 def ranked_runs(store: Store, project_id: int) -> list[Run]:
     """Runs with a dev error, best (lowest) first; on a tie the newer run first."""
-    return runs_by_dev_error(store.runs.list(project_id))
+    higher = sizing_metric(store, project_id).direction == "higher"
+    return runs_by_dev_error(store.runs.list(project_id), higher_is_better=higher)
 
 
 def runs_with_predictions(store: Store, project_id: int) -> list[int]:
@@ -47,8 +53,12 @@ def runs_with_predictions(store: Store, project_id: int) -> list[int]:
 def prediction_disagreement(
     store: Store, project_id: int, run_a: Run, run_b: Run
 ) -> DisagreementCounts | None:
-    """The two runs' disagreement on common dev examples, when both have predictions."""
+    """The two runs' disagreement on common dev examples, when both have predictions and
+    the project metric is a rate (per-example values of another metric have no
+    disagreement to count; docs/rules.md §17)."""
     if run_a.key is None or run_b.key is None:
+        return None
+    if not sizing_metric(store, project_id).has_binomial_intervals:
         return None
     uploaded = set(store.predictions.runs_with_predictions(project_id))
     if run_a.key not in uploaded or run_b.key not in uploaded:
@@ -104,7 +114,11 @@ def overview_line(store: Store, project_id: int) -> str | None:
 
     Plain text holding run names: escape it before putting it into Markdown.
     """
-    ranked = runs_by_dev_error(store.runs.list(project_id))
+    metric = sizing_metric(store, project_id)
+    if not metric.has_binomial_intervals:
+        return None  # separating two means needs their spread: the Sizing page's mean tab
+    ranked = runs_by_dev_error(store.runs.list(project_id),
+                               higher_is_better=metric.direction == "higher")
     if len(ranked) < 2:
         return None
     best, second = ranked[0], ranked[1]
@@ -127,3 +141,47 @@ def overview_line(store: Store, project_id: int) -> str | None:
         f"apart: {pair} differ by {format_points(check.delta)}, which needs about "
         f"{check.n_needed:,} examples ({kind}). Treat them as equally good or grow the dev set."
     )
+
+
+# --- a metric that is a mean of per-example values (docs/rules.md §17) ---------------------
+
+
+def sizing_metric(store: Store, project_id: int) -> ProjectMetric:
+    """The project's metric: the rate calculators apply to a rate, the mean-metric ones to
+    anything else (`not metric.has_binomial_intervals`)."""
+    return project_metric(store, project_id)
+
+
+@dataclass(frozen=True)
+class MeanMetricAnswers:
+    """The mean-metric answers in the project's metric: where σ came from ("entered" or
+    "measured" from per-example predictions) and the plan computed from it."""
+
+    metric: ProjectMetric
+    sd_source: str
+    plan: MeanMetricPlan
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.metric.as_json(), "sd_source": self.sd_source, **self.plan.as_dict()}
+
+    def sentences(self) -> tuple[str, ...]:
+        return self.plan.sentences(self.metric)
+
+
+def mean_metric_plan(store: Store, project_id: int, sd: float | None, n: int, *,
+                     target_half_width: float | None = None, delta: float | None = None,
+                     paired_sd: float | None = None, measured_sd: float | None = None,
+                     confidence: float = 0.95, alpha: float = 0.05,
+                     power: float = 0.8) -> MeanMetricAnswers:
+    """Precision and sizes for the project's metric read as a mean of per-example values
+    (docs/rules.md §17): σ as entered, else `measured_sd` (from uploaded per-example
+    predictions, measured by the caller); InputError when there is neither."""
+    metric = project_metric(store, project_id)
+    if sd is None and measured_sd is None:
+        raise InputError("enter the per-example standard deviation σ (or upload per-example "
+                         "predictions to measure it)")
+    source, sigma = ("entered", sd) if sd is not None else ("measured", measured_sd)
+    plan = plan_mean_metric(sigma, n, confidence=confidence,  # type: ignore[arg-type]
+                            target_half_width=target_half_width, delta=delta,
+                            paired_sd=paired_sd, alpha=alpha, power=power)
+    return MeanMetricAnswers(metric, source, plan)

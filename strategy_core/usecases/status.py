@@ -58,6 +58,9 @@ from strategy_core.report.model import (
 from strategy_core.runs import Run
 from strategy_core.usecases.checklist import checklist_settings
 from strategy_core.usecases.decisions import latest_decisions_lines, list_decisions
+from strategy_core.usecases.project_metric import project_metric
+from strategy_core.usecases.runs import human_levels as project_human_levels
+from strategy_core.values.project_metric import ERROR_RATE, ProjectMetric
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
@@ -93,7 +96,14 @@ class StatusContext:
         """Every run's decomposition against the project's proxy, oldest first."""
         if self.known_diagnoses is not None:
             return self.known_diagnoses
-        return diagnose_runs(self.runs, self.human_levels.proxy_error)
+        return diagnose_runs(self.runs, self.human_levels.proxy_error, metric=self.metric)
+
+    @cached_property
+    def metric(self) -> ProjectMetric:
+        """The project's metric (the error rate when no store is given, as in examples)."""
+        if self.store is None:
+            return ERROR_RATE
+        return project_metric(self.store, self.project.id)
 
     @property
     def newest(self) -> RunDiagnosis | None:
@@ -233,7 +243,7 @@ def project_status(
         store=store,
         project=project,
         runs=store.runs.list(project.id) if runs is None else runs,
-        human_levels=(store.projects.human_levels(project.id) if human_levels is None
+        human_levels=(project_human_levels(store, project.id) if human_levels is None
                       else human_levels),
         known_diagnoses=None if diagnoses is None else tuple(diagnoses),
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from strategy_core.errors import InputError
 from strategy_core.rates import format_pct
+from strategy_core.values.project_metric import ERROR_RATE, ProjectMetric
 
 MAX_LABEL_LENGTH = 80
 
@@ -31,16 +32,21 @@ class HumanLevels:
 
     levels: tuple[HumanLevel, ...] = ()
     chosen: str | None = None
+    # The project metric is better when higher (an accuracy): the best level is the
+    # highest (docs/rules.md §16).
+    higher_is_better: bool = False
 
     @property
     def proxy(self) -> HumanLevel | None:
-        """The chosen level if it still exists, else the lowest error; None without levels."""
+        """The chosen level if it still exists, else the best (the lowest error, the highest
+        accuracy); None without levels."""
         if not self.levels:
             return None
         for level in self.levels:
             if level.label == self.chosen:
                 return level
-        return min(self.levels, key=lambda level: level.error)
+        best = max if self.higher_is_better else min
+        return best(self.levels, key=lambda level: level.error)
 
     @property
     def edit_token(self) -> tuple:
@@ -67,8 +73,10 @@ def describe_levels(levels: HumanLevels) -> str:
     return text + ("" if levels.proxy_is_default else f" (proxy: {levels.chosen})")
 
 
-def validate_levels(rows: Iterable[tuple[str, float | None]]) -> tuple[HumanLevel, ...]:
-    """Labels non-empty and unique; errors are fractions in [0, 1]. Blank rows are dropped."""
+def validate_levels(rows: Iterable[tuple[str, float | None]],
+                    metric: ProjectMetric = ERROR_RATE) -> tuple[HumanLevel, ...]:
+    """Labels non-empty and unique; levels in the project metric's range (errors are
+    fractions in [0, 1]; docs/rules.md §16). Blank rows are dropped."""
     levels: list[HumanLevel] = []
     seen: set[str] = set()
     for position, (label, error) in enumerate(rows, start=1):
@@ -83,8 +91,9 @@ def validate_levels(rows: Iterable[tuple[str, float | None]]) -> tuple[HumanLeve
             raise InputError(f"human level '{label}' appears twice")
         if error is None or not isinstance(error, int | float) or not math.isfinite(error):
             raise InputError(f"human level '{label}' needs an error rate")
-        if not 0 <= error <= 1:
+        if metric.is_error_rate and not 0 <= error <= 1:
             raise InputError(f"human level '{label}': {error} is not between 0% and 100%")
+        error = metric.check(error, f"human level '{label}':")
         seen.add(label.lower())
         levels.append(HumanLevel(label, float(error)))
     return tuple(levels)

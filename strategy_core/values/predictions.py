@@ -55,6 +55,13 @@ _HEADER_SPELLINGS: dict[str, tuple[str, ...]] = {
     "url": ("url", "image_url", "image", "link", "href", "img_url", "image_link"),
     "weight": ("weight", "weights", "sample_weight", "importance"),
 }
+# The per-example value of a project whose metric is not a rate (docs/rules.md §18): a
+# loss, a score, a WER… Read only when the caller asks for values: a classification file
+# with a `score` column keeps ignoring it.
+VALUE_SPELLINGS: tuple[str, ...] = (
+    "value", "loss", "score", "error", "wer", "cer", "dice", "iou", "nll", "metric",
+    "per_example_loss", "example_loss", "per_example_value", "per_example_score",
+    "per_example_error", "sample_loss", "utterance_wer")
 
 HEADER_BYTES = 1024 * 1024
 """The longest header line read (2,000 long column names fit many times over)."""
@@ -95,11 +102,13 @@ def normalize_header(name: str) -> str:
     return "_".join(name.strip().lower().replace("-", " ").replace(".", " ").split())
 
 
-def read_layout(head: bytes) -> PredictionLayout:
+def read_layout(head: bytes, *, values: bool = False) -> PredictionLayout:
     """The layout of a predictions file from its first bytes (its header line).
 
     Rejects, with the reason: empty, UTF-16, binary, JSON/HTML content, a header without a
     required column, an unnamed or repeated column, two columns meaning the same thing.
+    With ``values`` (a project whose metric is not a rate, docs/rules.md §18) a value
+    column (`VALUE_SPELLINGS`) is recognized, and with one only example_id is required.
     """
     if not head or not head.strip():
         raise InputError("the file is empty")
@@ -140,7 +149,7 @@ def read_layout(head: bytes) -> PredictionLayout:
             raise InputError(f"the header names this column twice (columns {seen[header]} "
                              f"and {index + 1})", row=1, column=header)
         seen[header] = index + 1
-        role = _role(header)
+        role = _role(header, values)
         if role is None:
             ignored.append(header)
             continue
@@ -149,7 +158,14 @@ def read_layout(head: bytes) -> PredictionLayout:
                 f"columns '{headers[positions[role]]}' and '{header}' both look like the "
                 f"{role} column; rename or remove one", row=1, column=header)
         positions[role] = index
-    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    required = ("example_id",) if "value" in positions else REQUIRED_COLUMNS
+    missing = [name for name in required if name not in positions]
+    if missing and values:
+        raise InputError(
+            "the header has no " + " and no ".join(f"'{name}'" for name in missing) +
+            " column (a predictions file of this project needs example_id with a numeric "
+            "label and prediction, or example_id with a per-example value column such as "
+            "loss, score, value, wer or error)", row=1)
     if missing:
         raise InputError(
             "the header has no " + " and no ".join(f"'{name}'" for name in missing) +
@@ -158,11 +174,22 @@ def read_layout(head: bytes) -> PredictionLayout:
     return PredictionLayout(headers, positions, delimiter, tuple(ignored))
 
 
-def _role(header: str) -> str | None:
+def layout_kind(layout: PredictionLayout, values: bool) -> str:
+    """What the file holds (docs/rules.md §18): 'classification' unless values are read,
+    else 'value' with a value column and 'regression' (numeric label and prediction)
+    without one."""
+    if not values:
+        return "classification"
+    return "value" if "value" in layout.positions else "regression"
+
+
+def _role(header: str, values: bool = False) -> str | None:
     name = normalize_header(header)
     for role, spellings in _HEADER_SPELLINGS.items():
         if name in spellings:
             return role
+    if values and name in VALUE_SPELLINGS:
+        return "value"
     return None
 
 

@@ -242,7 +242,7 @@ PRESET_TOKENS: dict[str, tuple[str, ...]] = {
     "cer": ("cer",),
     "f1": ("f1", "fscore", "f1score"),
     "auc": ("auc", "auroc", "roc"),
-    "map": ("map", "map50", "ap"),
+    "map": ("map", "map50", "map5095", "ap", "ap50", "ap5095"),
     "dice": ("dice",),
     "iou": ("iou", "miou", "jaccard"),
     "r2": ("r2",),

@@ -84,7 +84,7 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[bytes, str | N
 def test_empty_project(project: Store, downloads):
     at = runs_page()
     assert tab_labels(at) == ["Runs", "Import CSV", "Add or edit a run", "History",
-                              "Human level"]
+                              "Human level", "Metric"]
     assert any("No runs yet" in i.value for i in at.info)
     assert any("No imports yet" in i.value for i in at.info)
     assert at.file_uploader(key="runs_upload_0") is not None
@@ -120,7 +120,7 @@ def test_viewer_sees_no_write_controls(project: Store, monkeypatch):
                              source="x.csv", fmt="generic")
     monkeypatch.setenv("STRATEGY_EDITOR_PASSCODE", "let-me-edit")
     at = runs_page()
-    assert tab_labels(at) == ["Runs", "History", "Human level"]
+    assert tab_labels(at) == ["Runs", "History", "Human level", "Metric"]
     assert len(at.file_uploader) == 0
     assert [b for b in at.button if (b.key or "").startswith(("runs_delete", "runs_undo",
                                                                  "runs_human_save"))] == []
@@ -249,9 +249,18 @@ def test_bad_file_shows_problems_and_writes_nothing(project: Store, name, data, 
 
 def test_mapping_change_that_breaks_the_file_shows_the_problem(project: Store):
     at = upload(runs_page(), "wandb_export.csv", (SAMPLES / "wandb_export.csv").read_bytes())
-    change_role(at, "runs_mapping_0_wandb", "Name", "ignore")
-    assert "run name or run id" in at.error[0].value
+    change_role(at, "runs_mapping_0_wandb", "lr", "dev_error")
+    assert escape("are all mapped to dev_error; keep one") in at.error[0].value
     assert [b for b in at.button if b.key == "runs_import"] == []
+
+
+def test_without_a_name_column_runs_are_named_by_row(project: Store):
+    at = upload(runs_page(), "wandb_export.csv", (SAMPLES / "wandb_export.csv").read_bytes())
+    change_role(at, "runs_mapping_0_wandb", "Name", "ignore")
+    assert any("each run is named after its row" in w.value for w in at.warning)
+    (tab,) = [t for t in at.tabs if t.label == "Import CSV"]
+    (preview,) = [d for d in tab.dataframe if d.editing_mode == "read_only"]
+    assert list(preview.value["name"])[0] == "row 2"
 
 
 def test_hostile_names_stay_text(project: Store):

@@ -21,7 +21,8 @@ from tests.core.test_diagnosis import WORKED_EXAMPLES, WORKED_IDS
 from tests.store.test_store import dump
 
 DIAGNOSE_FIELDS = {"human", "train", "train_dev", "dev", "test", "avoidable_bias", "variance",
-                   "data_mismatch", "dev_overfitting", "focus", "flags", "actions"}
+                   "data_mismatch", "dev_overfitting", "focus", "flags", "actions",
+                   "metric", "unit", "direction", "kind", "shown_as_error"}
 DEMO = "cat-classifier-demo"
 
 

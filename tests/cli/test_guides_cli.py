@@ -19,7 +19,7 @@ from strategy_core.guides import (
     transfer_verdict,
 )
 from strategy_core.store import Store
-from tests.cli.test_runs_cli import assert_refused, cli, cli_json
+from tests.cli.test_runs_cli import assert_refused, cli, cli_json, json_error
 from tests.conftest import REPO
 from tests.store.test_store import dump
 
@@ -211,5 +211,5 @@ def test_subprocess_prints_one_json_object(isolated_db):
          "-3", "--target-examples", "10", "--same-input", "yes", "--json"],
         cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
     assert bad.returncode == 2
-    assert bad.stdout == ""
+    assert json_error(bad) == bad.stderr.strip().removeprefix("error: ")
     assert bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr

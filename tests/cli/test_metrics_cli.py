@@ -14,7 +14,7 @@ import pytest
 from strategy_core.metrics import SelectionDefinition, parse_constraint, parse_objective
 from strategy_core.store import Store, open_store
 from strategy_core.usecases.demo import DEMO_NAME, seed_demo
-from tests.cli.test_runs_cli import assert_refused, cli, cli_json
+from tests.cli.test_runs_cli import assert_refused, cli, cli_json, json_error
 from tests.conftest import REPO
 from tests.store.test_store import dump
 
@@ -156,5 +156,5 @@ def test_select_real_subprocess(tmp_path: Path):
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout)["winner"] == "resnet50-mobile-5k"
     bad = run("select", "--project", DEMO, "--optimize", "nope:min", "--json")
-    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.returncode == 2 and json_error(bad) == bad.stderr.strip().removeprefix("error: ")
     assert bad.stderr.startswith("error: unknown metric 'nope'")

@@ -15,7 +15,7 @@ import pytest
 from strategy_core.cli import main
 from strategy_core.store import Store
 from strategy_core.store.migrations import MIGRATIONS
-from strategy_core.usecases.demo import DEMO_NAME
+from strategy_core.usecases.demo import DEMO_NAMES
 from tests.conftest import REPO, SAMPLES
 from tests.store.test_store import dump
 
@@ -44,12 +44,22 @@ def cli_json(capsys, *args: str) -> dict:
     return json.loads(lines[0])
 
 
+def json_error(result: subprocess.CompletedProcess) -> str:
+    """The error of a refused `--json` command: the one JSON object on its stdout."""
+    (line,) = result.stdout.strip().splitlines()
+    payload = json.loads(line)
+    assert payload["exit_status"] == result.returncode
+    return payload["error"]
+
+
 def assert_refused(code: int, out: str, err: str, expected_code: int = 2,
                    words: str = "") -> None:
     assert code == expected_code
-    assert out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), err
+    # with --json the same error is the one JSON object on stdout; without it, nothing
+    assert out == "" or json.loads(out) == {"error": lines[0].removeprefix("error: "),
+                                            "exit_status": expected_code}, out
     assert "Traceback" not in err
     assert words in lines[0]
 
@@ -71,8 +81,9 @@ def test_projects_json_shape(store: Store, capsys):
 def test_demo_project_listed_after_seed(store: Store, capsys):
     assert cli_json(capsys, "seed-demo") == {"seeded": True}
     assert cli_json(capsys, "seed-demo") == {"seeded": False}
-    (project,) = cli_json(capsys, "projects")["projects"]
-    assert project["name"] == DEMO_NAME and project["runs"] > 0
+    projects = cli_json(capsys, "projects")["projects"]
+    assert [p["name"] for p in projects] == list(DEMO_NAMES)
+    assert all(p["runs"] > 0 for p in projects)
 
 
 # --- import-runs ------------------------------------------------------------------------------
@@ -207,8 +218,7 @@ BAD_FILES = [
     ("nan", b"name,dev_error\na,nan\n", "row 2, column 'dev_error'"),
     ("size-zero", b"name,dev_error,n_dev\na,0.1,0\n", "row 2, column 'n_dev'"),
     ("no-error-column", b"name,latency\na,3\n", "no column is mapped to an error field"),
-    ("no-name-column", b"latency,dev_error\n3,0.1\n", "run name or run id"),
-    ("duplicate-name", b"name,dev_error\na,0.1\na,0.2\n", "row 3, column 'name'"),
+    ("duplicate-id", b"run_id,dev_error\na,0.1\na,0.2\n", "row 3, column 'run_id'"),
     ("latin-1", "name,dev_error\ncafé,0.1\n".encode("latin-1"), "row 2, column 'name'"),
     ("utf-16", "name,dev_error\na,0.1\n".encode("utf-16"), "UTF-16"),
     ("ragged", b"name,dev_error\na,0.1,9\n", "row 2"),
@@ -331,7 +341,7 @@ def test_real_subprocess_from_the_repo_root(tmp_path: Path):
     finally:
         stored.database.close()
     bad = run("import-runs", "data/samples/error_tags_sheet.csv", "--project", "Sub")
-    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.returncode == 2 and json_error(bad) == bad.stderr.strip().removeprefix("error: ")
     assert bad.stderr.startswith("error: ") and len(bad.stderr.strip().splitlines()) == 1
     assert "Traceback" not in bad.stderr
     assert not (tmp_path / "unused.duckdb").exists()

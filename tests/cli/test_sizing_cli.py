@@ -15,7 +15,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from strategy_core.sizing import EXAMPLE_PLAN, PLAN_SETTING
 from strategy_core.store import Store
-from tests.cli.test_runs_cli import assert_refused, cli, cli_json
+from tests.cli.test_runs_cli import assert_refused, cli, cli_json, json_error
 from tests.conftest import REPO
 from tests.store.test_store import dump
 
@@ -248,5 +248,5 @@ def test_subprocess_prints_one_json_object(tmp_path):
         [sys.executable, "-m", "strategy_core", "size", "detect", "--error", "12",
          "--delta", "1%", "--json"],
         cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.returncode == 2 and json_error(bad) == bad.stderr.strip().removeprefix("error: ")
     assert bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr

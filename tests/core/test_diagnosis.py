@@ -297,6 +297,12 @@ BASE_KEYS = {
     "focus",
     "flags",
     "actions",
+    # the metric the numbers are in (docs/rules.md §16)
+    "metric",
+    "unit",
+    "direction",
+    "kind",
+    "shown_as_error",
 }
 
 
@@ -308,6 +314,7 @@ def test_as_dict_without_sizes():
     assert data["focus"] == "variance"
     assert data["flags"] == ["no_human_level"]
     assert data["actions"] == list(GAP_ACTIONS["variance"])
+    assert (data["metric"], data["unit"], data["direction"]) == ("Error rate", "%", "lower")
 
 
 def test_as_dict_with_sizes():

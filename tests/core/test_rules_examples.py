@@ -921,13 +921,23 @@ def test_example_13_3_markdown_escape() -> None:
 # --- the document itself -------------------------------------------------------------------
 
 
+def _example_tests() -> list[str]:
+    """The test names of this module and of the sections' own example modules
+    (tests/core/test_rules_examples_<section>.py)."""
+    names = [name for name in dir(sys.modules[__name__]) if name.startswith("test_")]
+    for path in sorted(Path(__file__).parent.glob("test_rules_examples_*.py")):
+        names += re.findall(r"^def (test_example_\w+)\(", path.read_text(encoding="utf-8"),
+                            re.M)
+    return names
+
+
 def test_every_example_in_rules_md_has_a_test() -> None:
     text = RULES.read_text(encoding="utf-8")
     labels = re.findall(r"\bExample (\d+)\.(\d+)\b", text)
     assert labels, "docs/rules.md has no worked examples"
     keys = [f"{section}_{number}" for section, number in labels]
     assert len(keys) == len(set(keys)), "an example label is used twice in docs/rules.md"
-    names = [name for name in dir(sys.modules[__name__]) if name.startswith("test_")]
+    names = _example_tests()
     missing = [f"Example {key.replace('_', '.')}" for key in keys
                if not any(re.search(rf"example_{key}(?!\d)", name) for name in names)]
     assert not missing, f"no test for {', '.join(missing)} of docs/rules.md"
@@ -936,7 +946,7 @@ def test_every_example_in_rules_md_has_a_test() -> None:
 def test_no_test_for_an_example_that_is_not_in_rules_md() -> None:
     text = RULES.read_text(encoding="utf-8")
     keys = {f"{s}_{n}" for s, n in re.findall(r"\bExample (\d+)\.(\d+)\b", text)}
-    tested = {m.group(1) for name in dir(sys.modules[__name__])
+    tested = {m.group(1) for name in _example_tests()
               if (m := re.match(r"test_example_(\d+_\d+)(?!\d)", name))}
     assert tested <= keys, f"tests for examples not in docs/rules.md: {sorted(tested - keys)}"
 

@@ -335,15 +335,13 @@ def test_created_times_are_utc(raw, expected):
         ("name,dev_error\na,0.1\n,0.2\n", 3, "name", "neither a name nor an id"),
         ("run_id,name,dev_error\nx,a,0.1\ny,b,0.2\nx,c,0.3\n", 4, "run_id",
          "run id 'x' appears twice (rows 2 and 4)"),
-        ("name,dev_error\na,0.1\nb,0.2\na,0.3\n", 4, "name",
-         "run name 'a' appears twice (rows 2 and 4)"),
         ("name,created,dev_error\na,yesterday,0.1\n", 2, "created", "not a date"),
         ("name,dev_error\n" + "x" * 201 + ",0.1\n", 2, "name", "at most 200"),
     ],
     ids=["error-above-100pct-after-percent-detection", "percent-string-above-100",
          "accuracy-above-100pct", "negative-error", "nan", "inf", "minus-inf-row-3",
          "text-in-error-column", "size-zero", "size-negative", "size-fraction", "size-text",
-         "size-nan", "no-name-in-row", "duplicate-run-id", "duplicate-name", "bad-date",
+         "size-nan", "no-name-in-row", "duplicate-run-id", "bad-date",
          "name-too-long"],
 )
 def test_row_problems_name_row_and_column(text, row, column, words):
@@ -375,9 +373,8 @@ def test_every_bad_row_is_reported_and_no_run_is_built():
     ("text", "words"),
     [
         ("name,latency_ms\na,3.1\n", "no column is mapped to an error field"),
-        ("latency_ms,dev_error\n3.1,0.1\n", "no column is mapped to the run name or run id"),
     ],
-    ids=["no-error-column", "no-name-or-id-column"],
+    ids=["no-error-column"],
 )
 def test_file_level_problems(text, words):
     built = build(text)
@@ -635,3 +632,19 @@ def test_demo_runs_import_cleanly():
 
 def test_samples_folder_holds_the_runs_samples():
     assert {p.name for p in Path(SAMPLES).glob("*.csv")} >= set(SAMPLE_IDS)
+
+
+def test_shared_names_are_told_apart_by_created_time_then_row():
+    built = build("name,created,dev_error\na,2026-05-01T10:00:00,0.1\nb,,0.2\n"
+                  "a,2026-05-02T10:00:00,0.3\n")
+    assert [r.name for r in built.runs] == ["a (2026-05-01 10:00:00)", "b",
+                                            "a (2026-05-02 10:00:00)"]
+    assert "2 runs share a name" in built.warnings[0]
+    built = build("name,dev_error\na,0.1\nb,0.2\na,0.3\n")
+    assert [r.name for r in built.runs] == ["a (row 2)", "b", "a (row 4)"]
+
+
+def test_a_file_without_a_name_column_names_runs_by_row():
+    built = build("lr,test_acc\n0.01,0.8\n0.001,0.82\n")
+    assert [r.name for r in built.runs] == ["row 2", "row 3"]
+    assert any("each run is named after its row" in w for w in built.warnings)

@@ -48,5 +48,6 @@ def test_backups_restore_and_only_the_newest_are_kept(demo_store: Store, tmp_pat
     assert len(kept) == 2 and written[0].name not in kept and written[1].name not in kept
     target = open_store(str(tmp_path / "restored.duckdb"))
     restore_bundle(target, (schedule.folder / kept[-1]).read_bytes())
-    assert [p.name for p in target.projects.list()] == ["Cat classifier (demo)"]
+    assert [p.name for p in target.projects.list()] == ["Cat classifier (demo)",
+                                                        "Speech recognition (demo)"]
     target.database.close()

@@ -17,7 +17,7 @@ from strategy_core.settings import DEFAULT_DB_PATH, REPO_ROOT, resolve_db_path
 from strategy_core.store import Store, open_store
 from strategy_core.store.database import Database
 from strategy_core.store.migrations import MIGRATIONS, PROJECT_TABLES
-from strategy_core.usecases.demo import DEMO_DIR, DEMO_NAME, seed_demo
+from strategy_core.usecases.demo import DEMO_DIR, DEMO_NAME, DEMO_NAMES, seed_demo
 
 LATEST = max(m.version for m in MIGRATIONS)
 
@@ -468,7 +468,8 @@ def test_validate_levels_drops_blank_rows():
 
 def test_demo_seeding(store: Store):
     assert seed_demo(store) is True
-    (project,) = store.projects.list()
+    project, speech = store.projects.list()  # the cat classifier, then speech recognition
+    assert speech.name == "Speech recognition (demo)" and speech.runs > 0
     with open(DEMO_DIR / "runs.csv", encoding="utf-8") as handle:
         demo_rows = sum(1 for _ in handle) - 1
     assert (project.name, project.slug, project.runs) == (DEMO_NAME, "cat-classifier-demo",
@@ -503,13 +504,14 @@ def test_demo_seeded_once_from_racing_sessions(store: Store):
     for t in threads:
         t.join()
     assert sorted(results) == [False] * 4 + [True]
-    assert [p.name for p in store.projects.list()] == [DEMO_NAME]
+    assert [p.name for p in store.projects.list()] == list(DEMO_NAMES)
 
 
 def test_deleted_demo_is_not_seeded_again(isolated_db: Path):
     store = open_store(str(isolated_db))
     assert seed_demo(store)
-    store.projects.delete(store.projects.list()[0].id)
+    for project in store.projects.list():
+        store.projects.delete(project.id)
     assert seed_demo(store) is False
     store.database.close()
     reopened = open_store(str(isolated_db))
