@@ -19,24 +19,22 @@ st.caption(f"Project **{escape(project.name)}**: is the dev set big enough to te
 
 runs = cache.shared(run_usecases.runs, store, project.id)
 defaults = cache.read(usecase.defaults, store, project.id)
-st.caption(sizing.source_caption(defaults))
-
 metric = cache.read(usecase.sizing_metric, store, project.id)
+st.caption(sizing.source_caption(defaults, metric))
+
 names = ["Tell the best runs apart", "Split planner", "Interval width",
          "Size to detect a difference", "Eyeball set & split ratios", "Same distribution"]
 if not metric.has_binomial_intervals:  # a loss, an MAE, a WER: a mean of per-example values
-    names.insert(0, "Mean metric")
+    names[0] = "Mean metric"
 tabs = st.tabs(names)
-if not metric.has_binomial_intervals:
-    with tabs[0]:
+with tabs[0]:
+    if metric.has_binomial_intervals:
+        st.subheader("Is the dev set big enough to tell these two runs apart?")
+        sizing.separation(store, project)
+    else:
         st.subheader(f"How precise is {escape(metric.name)} on n examples, and how many "
                      "examples tell two models apart?")
         sizing_mean.mean_metric(store, project, metric, defaults)
-    tabs = tabs[1:]
-
-with tabs[0]:
-    st.subheader("Is the dev set big enough to tell these two runs apart?")
-    sizing.separation(store, project)
 
 with tabs[1]:
     st.subheader("Split several sources when the product sees only one")

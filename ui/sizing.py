@@ -34,6 +34,7 @@ from strategy_core.sizing import (
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
 from strategy_core.usecases import sizing as usecase
+from strategy_core.values.project_metric import ProjectMetric
 from ui import cache, charts, widgets
 
 T = TypeVar("T")
@@ -86,7 +87,7 @@ def bullets(reasons: tuple[str, ...] | list[str]) -> None:
     st.markdown("\n".join(f"- {escape(reason)}" for reason in reasons))
 
 
-def source_caption(defaults: CalculatorDefaults) -> str:
+def source_caption(defaults: CalculatorDefaults, metric: ProjectMetric) -> str:
     """Where the calculators' starting values come from."""
     if defaults.run_name is None:
         return (f"No run with a dev error yet: the calculators start from an example "
@@ -94,6 +95,11 @@ def source_caption(defaults: CalculatorDefaults) -> str:
                 "Upload runs on the Runs page to start from your own numbers.")
     size = f"{defaults.n_dev:,} dev examples" if defaults.n_dev_known else \
         f"dev size unknown, {defaults.n_dev:,} used as an example"
+    if not metric.has_binomial_intervals:
+        return (f"Newest run **{escape(defaults.run_name)}**: dev {escape(metric.name)} "
+                f"{metric.format(defaults.error)}, {size}. The calculators for error rates "
+                "(interval width, size to detect a difference, eyeball set) stay available "
+                "for the error rates the team also tracks.")
     return (f"Starting values from the newest run, **{escape(defaults.run_name)}**: dev error "
             f"{format_pct(defaults.error)}, {size}.")
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from strategy_core.errors import InputError
 from strategy_core.store import Store
+from strategy_core.usecases.checklist import save_tolerance
 from strategy_core.usecases.decisions import record_decision
 from strategy_core.usecases.metrics import save_definition
 from strategy_core.usecases.project_metric import project_metric_entry, save_project_metric
@@ -80,6 +81,9 @@ _METRIC_REASON = (
     "fractions (0.14 reads 14.0%) and can exceed 100% when a model inserts words.")
 
 
+SPEECH_TOLERANCE = 0.02
+
+
 def seed_speech_demo(store: Store) -> int:
     """Create the speech demo project with its metric, runs, human levels and history;
     returns its id. The caller (`seed_demo`) makes sure it happens once per database."""
@@ -94,6 +98,8 @@ def seed_speech_demo(store: Store) -> int:
     except InputError as exc:
         raise RuntimeError(f"speech demo runs are invalid: {exc}") from exc
     save_human_levels(store, project.id, list(SPEECH_HUMAN_LEVELS))
+    # WER gaps run to several points: the team tolerates 2 points per link of the chain.
+    save_tolerance(store, project.id, SPEECH_TOLERANCE)
     seed_speech_history(store, project.id)
     return project.id
 

@@ -124,3 +124,16 @@ def test_the_story_moves_from_bias_to_data_mismatch(speech):
     foci = [item.decomposition.focus for item in diagnoses(store, project.id)]
     assert foci[:2] == ["avoidable_bias", "avoidable_bias"]
     assert set(foci[2:]) == {"data_mismatch"}
+
+
+def test_the_checklist_and_the_diagnosis_point_at_the_same_link(speech):
+    """With the team's 2-point tolerance the first red link is the focus gap's link."""
+    from strategy_core.usecases.runs import human_levels as levels_of
+    from strategy_core.usecases.status import StatusContext
+
+    store, project = speech
+    context = StatusContext(store, project, runs(store, project.id),
+                            levels_of(store, project.id))
+    assert context.chain.tolerance == 0.02
+    assert context.chain.first_red == "dev"
+    assert context.newest.decomposition.focus == "data_mismatch"
