@@ -42,7 +42,6 @@ from strategy_core.diagnosis import (
     trend_summary,
 )
 from strategy_core.human_level import HumanLevels
-from strategy_core.rates import format_pct, format_points
 from strategy_core.report.model import (
     BAD,
     FOCUS,
@@ -149,13 +148,17 @@ def diagnosis_lines(context: StatusContext) -> Sequence[StatusLine]:
     levels = result.levels
     when = f" ({run.created:%Y-%m-%d})" if run.created is not None else ""
     proxy = context.human_levels.proxy
-    against = (f" against human level {format_pct(proxy.error)} ({proxy.label})"
-               if proxy is not None else ", with no human level recorded")
+    metric = result.metric
+    against = (f" against human level {metric.format(metric_shown(context, proxy.error))} "
+               f"({proxy.label})" if proxy is not None else ", with no human level recorded")
     shown = [(what, getattr(levels, name)) for name, what in
              (("train", "training"), ("train_dev", "training-dev"), ("dev", "dev"),
               ("test", "test"))]
-    errors = ", ".join(f"{what} {format_pct(value)}" for what, value in shown
+    digits = metric.digits_for(value for _, value in shown)
+    errors = ", ".join(f"{what} {metric.format(value, digits)}" for what, value in shown
                        if value is not None)
+    if not metric.is_error_rate:
+        errors = f"{metric.name} " + errors if errors else errors
     count = f"Newest of {len(context.runs)} runs" if len(context.runs) > 1 else "Only run"
     lines = [StatusLine("diagnosis", f"{count}, {run.name}{when}: "
                         f"{errors or 'no error levels'}{against}.", "diagnosis"),
@@ -286,12 +289,13 @@ def status_report_section(context: StatusContext) -> Section:
         rows: list[tuple[Cell, ...]] = [
             ("Runs recorded", f"{len(context.runs):,}"),
             ("Newest run", f"{newest.run.name} ({created})"),
-            ("Its dev error", format_pct(result.levels.dev)),
+            ("Its dev error" if result.metric.is_error_rate else
+             f"Its dev {result.metric.name}", result.metric.format(result.levels.dev)),
         ]
         if result.focus != FOCUS_NONE:
             rows.append(("Focus (largest gap)", Badge(
-                f"{GAP_LABELS[result.focus]}, {format_points(result.gaps[result.focus])}",
-                FOCUS)))
+                f"{GAP_LABELS[result.focus]}, "
+                f"{result.metric.format_gap(result.gaps[result.focus])}", FOCUS)))
         else:
             rows.append(("Focus (largest gap)", "no positive gap"))
         chain = context.chain
@@ -304,9 +308,25 @@ def status_report_section(context: StatusContext) -> Section:
         active = list_decisions(context.store, context.project.id, status="active")
         rows.append(("Decisions in force", f"{len(active):,}"))
         blocks.append(Table(("At a glance", "Now"), tuple(rows)))
-    blocks.append(Paragraph(
-        "Error rates are the share of examples a model gets wrong, in percent. A difference "
-        "between two error rates is given in percentage points (pts): from 2.9% to 1.5% is "
-        "1.4 pts. Human-level error stands in for the best error any model could reach.",
-        label="How to read this report.", style="note"))
+    blocks.append(Paragraph(_how_to_read(context.metric), label="How to read this report.",
+                            style="note"))
     return Section("status", SECTION_TITLES["status"], tuple(blocks))
+
+
+def metric_shown(context: StatusContext, value: float) -> float:
+    """A stored value (a human level) in the units the pages reason in (§16)."""
+    shown = context.metric.to_shown(value)
+    return value if shown is None else shown
+
+
+def _how_to_read(metric: ProjectMetric) -> str:
+    if metric.is_error_rate:
+        return ("Error rates are the share of examples a model gets wrong, in percent. A "
+                "difference between two error rates is given in percentage points (pts): "
+                "from 2.9% to 1.5% is 1.4 pts. Human-level error stands in for the best "
+                "error any model could reach.")
+    unit = ("in percent; a difference is given in percentage points (pts)"
+            if metric.percent else f"in {metric.unit or 'its own units'}")
+    return (f"The project is measured in {metric.describe()}, {unit}. Every gap is signed "
+            "so that a positive gap is room to improve. Human level stands in for the best "
+            "level any model could reach.")

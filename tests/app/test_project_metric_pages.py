@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from strategy_core.cli import main as cli_main
+from strategy_core.diagnosis import focus_verdict
 from strategy_core.markdown import escape
 from strategy_core.project_metric import PRESETS, with_changes
 from strategy_core.runs import Run
@@ -116,3 +117,35 @@ def test_pages_speak_the_metric_and_agree_with_the_command_line(
     checklist = open_page("checklist", "ages", None)
     assert checklist.number_input(key="checklist_tolerance").label == "Tolerance (years)"
     assert any("0.80 years" in m.value for m in checklist.markdown)
+
+
+@pytest.mark.parametrize(("metric", "levels", "gap_text"), [
+    (YEARS, (2.1, 2.6, 3.4), "0.80 years"),                     # an unbounded quantity
+    (PRESETS["dice"], (0.95, 0.91, 0.80), "0.110"),             # a bounded score, higher
+    (PRESETS["accuracy"], (0.99, 0.95, 0.93), "4.0 pts"),        # a rate, higher is better
+])
+def test_the_report_and_the_command_line_give_the_page_s_answer(
+        store: Store, isolated_db: Path, capsys: pytest.CaptureFixture[str], metric,
+        levels, gap_text) -> None:
+    from strategy_core.report.markdown import to_markdown
+    from strategy_core.usecases.diagnosis import diagnose_run
+    from strategy_core.usecases.report import build_report
+
+    pid = project_id(store, "ages")
+    metric_cases.save_project_metric(store, pid, metric, expected=0)
+    human, train, dev = levels
+    run_cases.add_run(store, pid, Run(name="r1", train_error=train, dev_error=dev))
+    run_cases.save_human_levels(store, pid, [("expert", human)])
+    project = store.projects.resolve("ages")
+    result = diagnose_run(store, project).decomposition
+    verdict = escape(focus_verdict(result, "r1"))
+    assert escape(gap_text) in verdict
+
+    page = open_page("diagnosis", "ages", "Human-level & bias/variance")
+    assert any(m.value == verdict for m in page.markdown)
+    report = to_markdown(build_report(store, project))
+    assert f"**{verdict}**" in report and escape(metric.describe()) in report
+    assert cli_main(["--db", str(isolated_db), "diagnose", "--project", "ages",
+                     "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert (payload["focus"], payload["metric"]) == (result.focus, metric.name)
