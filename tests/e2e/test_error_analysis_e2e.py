@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import Server, wait_for_app
+from tests.e2e.conftest import Server, click_after_typing, wait_for_app
 
 DEMO = "cat-classifier-demo"
 CATEGORY = "Dog"
@@ -87,7 +87,7 @@ def test_tick_a_category_save_reload_and_it_is_kept(server: Server, page: Page):
     panel.get_by_label("Your name (shown to other reviewers)").fill("Browser reviewer")
     save = panel.get_by_role("button", name="Save 1 change")
     expect(save).to_be_enabled()
-    save.click()
+    click_after_typing(page, save)
     wait_for_app(page)
     expect(page.get_by_text("Saved tags of 1 example.")).to_be_visible()
 
