@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from strategy_core.diagnosis.gaps import ErrorLevels
 from strategy_core.errors import InputError
 from strategy_core.stats import Interval
 
@@ -106,3 +107,36 @@ def mean_difference_interval(a_values: Iterable[float], b_values: Iterable[float
         difference = float(a[0] - b[0])
         return Interval(difference, difference)
     return _bootstrap((a, b), _mean_difference, level, seed)
+
+
+def value_gap_intervals(levels: ErrorLevels, values: Mapping[str, Sequence[float]],
+                        confidence: float = 0.95) -> dict[str, Interval]:
+    """The gaps' intervals of a metric that is no rate, from a run's per-example values by
+    split (docs/rules.md §17): the bootstrap interval of the difference of the two splits'
+    means (of the one split's mean, less human level, for avoidable bias), signed like the
+    gap and moved to centre on the gap as the run recorded it. Gaps whose splits have
+    fewer than two values get none."""
+    metric = levels.metric
+    pairs = {"avoidable_bias": ("train", None),
+             "variance": ("train_dev" if levels.train_dev is not None else "dev", "train"),
+             "data_mismatch": ("dev", "train_dev"), "dev_overfitting": ("test", "dev")}
+    gaps = {"avoidable_bias": metric.gap(levels.train, levels.human),
+            "variance": metric.gap(levels.train_dev if levels.train_dev is not None
+                                   else levels.dev, levels.train),
+            "data_mismatch": metric.gap(levels.dev, levels.train_dev),
+            "dev_overfitting": metric.gap(levels.test, levels.dev)}
+    out: dict[str, Interval] = {}
+    for name, (upper, lower) in pairs.items():
+        gap, a = gaps[name], values.get(upper, ())
+        b = values.get(lower, ()) if lower is not None else ()
+        if gap is None or len(a) < 2 or (lower is not None and len(b) < 2):
+            continue
+        if lower is None:
+            raw = mean_interval(a, confidence)
+            centre = float(np.mean(a))
+        else:
+            raw = mean_difference_interval(a, b, confidence)
+            centre = float(np.mean(a)) - float(np.mean(b))
+        low, high = sorted((metric.sign * (raw.low - centre), metric.sign * (raw.high - centre)))
+        out[name] = Interval(gap + low, gap + high)
+    return out

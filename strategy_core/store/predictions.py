@@ -323,6 +323,16 @@ class PredictionRepo:
                 return prediction_set.splits
         return {}
 
+    def values_by_split(self, project_id: int, run_key: int) -> dict[str, list[float]]:
+        """One run's per-example values (a loss, an absolute error…) by split."""
+        with self._store.read() as cur:
+            rows = cur.execute(
+                "SELECT p.split, list(p.value ORDER BY p.example_id) FROM predictions p "
+                "JOIN prediction_sets s ON s.id = p.set_id WHERE s.project_id = ? AND "
+                "s.run_id = ? AND p.value IS NOT NULL GROUP BY p.split",
+                [project_id, run_key]).fetchall()
+        return {split: [float(v) for v in values] for split, values in rows}
+
     def count(self, project_id: int) -> int:
         """All stored predictions of the project."""
         with self._store.read() as cur:

@@ -15,21 +15,42 @@ from strategy_core.diagnosis import (
     diagnose_runs,
     levels_of_run,
 )
+from strategy_core.diagnosis.bootstrap import value_gap_intervals
 from strategy_core.errors import InputError
 from strategy_core.human_level import HumanLevels
 from strategy_core.metric_log import change_marks as marks_of
 from strategy_core.runs import Run
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
-from strategy_core.usecases.project_metric import project_metric
+from strategy_core.usecases.project_metric import ProjectMetric, project_metric
 from strategy_core.usecases.runs import human_levels
 
 
 def diagnoses(store: Store, project_id: int) -> tuple[RunDiagnosis, ...]:
     """Every run's decomposition against the project's Bayes proxy, oldest first."""
     human = human_levels(store, project_id).proxy_error
-    return diagnose_runs(store.runs.list(project_id), human,
-                         metric=project_metric(store, project_id))
+    metric = project_metric(store, project_id)
+    found = diagnose_runs(store.runs.list(project_id), human, metric=metric)
+    keys = _runs_with_values(store, project_id, metric)
+    return tuple(RunDiagnosis(item.run, _with_value_intervals(store, project_id,
+                                                              item.decomposition, item.run))
+                 if item.run.key in keys else item for item in found)
+
+
+def _runs_with_values(store: Store, project_id: int, metric: ProjectMetric) -> set[int]:
+    """Runs whose uploaded predictions carry per-example values of a metric that is no rate
+    (their gaps get bootstrap intervals, docs/rules.md §17)."""
+    if metric.has_binomial_intervals or metric.key == "rmse":  # RMSE is no mean
+        return set()
+    return {s.run_key for s in store.predictions.sets(project_id)
+            if s.kind != "classification"}
+
+
+def _with_value_intervals(store: Store, project_id: int, result: Decomposition,
+                          run: Run) -> Decomposition:
+    values = store.predictions.values_by_split(project_id, run.key)  # type: ignore[arg-type]
+    intervals = value_gap_intervals(result.levels, values)
+    return decompose(result.levels, intervals=intervals) if intervals else result
 
 
 def decompositions_frame(store: Store, project_id: int) -> pd.DataFrame:
@@ -66,4 +87,7 @@ def diagnose_run(store: Store, project: Project, name: str | None = None) -> Run
     run = choose_run(store, project, name)
     levels = human_levels(store, project.id)
     metric = project_metric(store, project.id)
-    return RunResult(run, levels, decompose(levels_of_run(run, levels.proxy_error, metric)))
+    result = decompose(levels_of_run(run, levels.proxy_error, metric))
+    if run.key in _runs_with_values(store, project.id, metric):
+        result = _with_value_intervals(store, project.id, result, run)
+    return RunResult(run, levels, result)

@@ -214,3 +214,37 @@ def test_precision_grows_only_as_far_as_needed() -> None:
     assert PRESETS["error_rate"].digits_for([0.001, 0.0005]) == 2
     assert MAE.digits_for([2.4001, 2.4002]) == 4
     assert MAE.digits_for([1e-12, 2e-12]) == MAE.precision + 4  # capped
+
+
+def test_uploaded_per_example_values_give_the_gaps_bootstrap_intervals(store: Store) -> None:
+    """§17: a metric that is no rate gets its gaps' intervals from per-example values."""
+    import random
+
+    from strategy_core.diagnosis.bootstrap import mean_difference_interval
+    from strategy_core.usecases.error_analysis import import_predictions
+
+    project = store.projects.create("Ages")
+    metric_cases.save_project_metric(store, project.id, MAE, expected=0)
+    run_cases.add_run(store, project.id, Run(name="r", train_error=2.0, dev_error=3.0))
+    run_cases.save_human_levels(store, project.id, [("radiologist", 1.8)])
+    key = run_cases.runs(store, project.id)[0].key
+    rng = random.Random(7)
+    train = [abs(rng.gauss(2.0, 1.0)) for _ in range(300)]
+    dev = [abs(rng.gauss(3.0, 1.5)) for _ in range(300)]
+    rows = [f"t{i},train,{v}" for i, v in enumerate(train)] + [
+        f"d{i},dev,{v}" for i, v in enumerate(dev)]
+    import_predictions(store, project.id, key, ("example_id,split,value\n" + "\n".join(rows))
+                       .encode(), source="values.csv")
+    result = diagnose_run(store, project).decomposition
+    variance = result.intervals["variance"]
+    by_id = sorted  # the store hands values over in example-id order
+    raw = mean_difference_interval(
+        [v for _, v in by_id((f"d{i}", v) for i, v in enumerate(dev))],
+        [v for _, v in by_id((f"t{i}", v) for i, v in enumerate(train))])
+    shift = result.variance - (sum(dev) / 300 - sum(train) / 300)
+    assert (variance.low, variance.high) == pytest.approx((raw.low + shift, raw.high + shift))
+    assert variance.low < result.variance < variance.high and result.significant["variance"]
+    assert "avoidable_bias" in result.intervals and "data_mismatch" not in result.intervals
+    # the page's every-run diagnoses carry the same intervals
+    from strategy_core.usecases.diagnosis import diagnoses
+    assert diagnoses(store, project.id)[-1].decomposition.intervals == result.intervals
