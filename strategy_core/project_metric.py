@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from strategy_core.errors import InputError
+from strategy_core.rates import parse_rate
 from strategy_core.run_csv.mapping import tokens
 from strategy_core.values.project_metric import (
     DIRECTIONS,
@@ -21,8 +23,23 @@ from strategy_core.values.project_metric import (
 )
 
 __all__ = ["DIRECTIONS", "ERROR_RATE", "KINDS", "PERCENT", "PRESETS", "PRESET_TOKENS",
-           "PROJECT_METRIC_SETTING", "ProjectMetric", "metric_from_setting", "propose_metric",
-           "with_changes"]
+           "PROJECT_METRIC_SETTING", "ProjectMetric", "metric_from_setting", "parse_level",
+           "propose_metric", "with_changes"]
+
+
+def parse_level(text: str, what: str, metric: ProjectMetric) -> float:
+    """A level typed in the metric's units (docs/rules.md §16): a rate as 8% or 0.08; a
+    percentage quantity such as WER as 12% or 0.12, above 100% allowed; anything else as
+    a plain number; checked against the metric's range."""
+    if metric.kind == "rate":
+        return parse_rate(text, what=what)
+    raw = text.strip()
+    percent = metric.percent and raw.endswith("%")
+    try:
+        value = float(raw[:-1] if percent else raw)
+    except ValueError:
+        raise InputError(f"{what} '{text}' is not a number") from None
+    return metric.check(value / 100 if percent else value, what)
 
 
 def propose_metric(column_names: Iterable[str]) -> ProjectMetric | None:

@@ -12,6 +12,7 @@ from strategy_core.csv_export import safe_csv_bytes
 from strategy_core.errors import ConflictError, InputError, StrategyError
 from strategy_core.human_level import DEFAULT_LEVEL_LABELS, HumanLevels
 from strategy_core.markdown import escape
+from strategy_core.project_metric import parse_level
 from strategy_core.rates import parse_rate
 from strategy_core.runs import ERROR_FIELDS, FIELD_LABELS, SIZE_FIELDS
 from strategy_core.store import Store
@@ -41,15 +42,7 @@ def parse_level_field(text: str, label: str, metric: ProjectMetric) -> float | N
     such as WER as 12%; else a number); blank is None. InputError names the field."""
     if not (text or "").strip():
         return None
-    if metric.kind == "rate":
-        return parse_rate(text, what=label)
-    raw = text.strip()
-    percent = metric.percent and raw.endswith("%")
-    try:
-        number = float(raw[:-1] if percent else raw)
-    except ValueError:
-        raise InputError(f"{label} '{text}' is not a number") from None
-    return metric.check(number / 100 if percent else number, label)
+    return parse_level(text, label, metric)
 
 
 def level_column(label: str, metric: ProjectMetric, help: str | None = None) -> object:

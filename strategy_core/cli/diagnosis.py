@@ -27,8 +27,8 @@ from strategy_core.diagnosis import (
     format_interval,
 )
 from strategy_core.errors import InputError
-from strategy_core.rates import format_points, parse_rate
-from strategy_core.values.project_metric import PRESETS, ProjectMetric
+from strategy_core.project_metric import PRESETS, parse_level
+from strategy_core.rates import format_points
 
 # Types only: the store (and what uses it) is imported by the commands that open it, so that
 # `diagnose` with levels given on the command line does not load DuckDB or pandas.
@@ -89,7 +89,7 @@ def cmd_diagnose(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     if missing:
         raise InputError(f"{' and '.join(missing)} required (or --project NAME)")
     metric = PRESETS[args.metric or "error_rate"]
-    rates = {dest: _level(getattr(args, dest), flag, metric)
+    rates = {dest: parse_level(getattr(args, dest), flag, metric)
              for dest, flag in _RATE_OPTIONS if getattr(args, dest) is not None}
     sizes = {dest: _size(getattr(args, dest), flag)
              for dest, flag in _SIZE_OPTIONS if getattr(args, dest) is not None}
@@ -119,20 +119,6 @@ def cmd_checklist(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     if chain.real_world_advice and chain.first_red != "real_world":
         lines.append(chain.real_world_advice)
     return payload, "\n".join(lines)
-
-
-def _level(text: str, flag: str, metric: ProjectMetric) -> float:
-    """A level typed in the metric's units: a rate as 8% or 0.08; a percentage quantity
-    (WER) as 12% or 0.12, above 100% allowed; anything else as a plain number."""
-    if metric.kind == "rate":
-        return parse_rate(text, what=flag)
-    raw = text.strip()
-    percent = metric.percent and raw.endswith("%")
-    try:
-        value = float(raw[:-1] if percent else raw)
-    except ValueError:
-        raise InputError(f"{flag} '{text}' is not a number") from None
-    return metric.check(value / 100 if percent else value, flag)
 
 
 def _size(text: str, flag: str) -> int:

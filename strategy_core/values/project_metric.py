@@ -151,21 +151,18 @@ class ProjectMetric:
     # -- reading values -------------------------------------------------------------
     def format(self, value: float | None, digits: int | None = None) -> str:
         """A value as people read it: '8.0%' for a rate, '0.912' for a score, '3.2 years'."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "–"
-        digits = self.precision if digits is None else digits
-        if self.percent:
-            return f"{value * 100:.{digits}f}%"
-        text = f"{value:,.{digits}f}"
-        return f"{text} {self.unit}" if self.unit else text
+        return self._shown(value, digits, "%")
 
     def format_gap(self, value: float | None, digits: int | None = None) -> str:
         """A difference as people read it: '2.0 pts' for a percentage, '0.031' otherwise."""
+        return self._shown(value, digits, " pts")
+
+    def _shown(self, value: float | None, digits: int | None, percent_suffix: str) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
         digits = self.precision if digits is None else digits
         if self.percent:
-            return f"{value * 100:.{digits}f} pts"
+            return f"{value * 100:.{digits}f}{percent_suffix}"
         text = f"{value:,.{digits}f}"
         return f"{text} {self.unit}" if self.unit else text
 
