@@ -5,7 +5,7 @@ import streamlit as st
 from strategy_core.markdown import escape
 from strategy_core.runs import ERROR_FIELDS
 from strategy_core.usecases import runs as run_cases
-from ui import cache, run_forms, session, widgets
+from ui import cache, run_details, run_forms, session, widgets
 from ui.project_metric import metric_editor
 
 store = session.store()
@@ -37,6 +37,8 @@ with tabs["Runs"]:
         widgets.safe_download(frame, f"{project.slug}-runs.csv", "Download runs (CSV)",
                               key="runs_download",
                               cache_key=cache.key(store, project.id))
+        run_details.unfinished_runs(store, project, runs)
+        run_details.curves(store, project, runs)
         if store.can_write:
             run_forms.delete_runs(store, project, runs)
 

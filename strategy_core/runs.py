@@ -13,6 +13,9 @@ from strategy_core.values.runs import (
     EDITABLE_FIELDS,
     ERROR_FIELDS,
     FIELD_LABELS,
+    FINISHED_STATES,
+    INFO_FIELDS,
+    INFO_LABELS,
     MAX_NAME_LENGTH,
     RUN_FIELDS,
     SIZE_FIELDS,
@@ -26,6 +29,9 @@ __all__ = [
     "EDITABLE_FIELDS",
     "ERROR_FIELDS",
     "FIELD_LABELS",
+    "FINISHED_STATES",
+    "INFO_FIELDS",
+    "INFO_LABELS",
     "MAX_NAME_LENGTH",
     "RUN_FIELDS",
     "SIZE_FIELDS",
@@ -38,7 +44,8 @@ __all__ = [
 
 
 def runs_table(runs: list[Run]) -> Any:
-    """The runs as a table: fixed fields (errors as fractions), then metrics, then params.
+    """The runs as a table: fixed fields (errors as fractions), what the tracker said about
+    each run (status, user, ...), per-slice values, then metrics, then params.
 
     Metric and param columns are prefixed (`metric: latency_ms`) so an uploaded name can
     never collide with a fixed field.
@@ -47,16 +54,22 @@ def runs_table(runs: list[Run]) -> Any:
 
     metric_names = sorted({name for run in runs for name in run.metrics})
     param_names = sorted({name for run in runs for name in run.params})
+    info_names = [f for f in INFO_FIELDS if any(f in run.info for run in runs)]
+    slice_names = sorted({name for run in runs for name in run.slices})
     records = []
     for run in runs:
         record: dict[str, Any] = {f: getattr(run, f) for f in RUN_FIELDS}
+        for name in info_names:
+            record[name] = run.info.get(name)
+        for name in slice_names:
+            record[f"slice: {name}"] = run.slices.get(name)
         for name in metric_names:
             record[f"metric: {name}"] = run.metrics.get(name)
         for name in param_names:
             record[f"param: {name}"] = run.params.get(name)
         records.append(record)
-    columns = list(RUN_FIELDS) + [f"metric: {n}" for n in metric_names] + \
-        [f"param: {n}" for n in param_names]
+    columns = list(RUN_FIELDS) + info_names + [f"slice: {n}" for n in slice_names] + \
+        [f"metric: {n}" for n in metric_names] + [f"param: {n}" for n in param_names]
     frame = pd.DataFrame.from_records(records, columns=columns)
     for f in SIZE_FIELDS:
         frame[f] = frame[f].astype("Int64")

@@ -3,6 +3,8 @@ and the import history with undo."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +13,7 @@ from strategy_core.markdown import escape
 from strategy_core.run_csv import (
     FORMAT_LABELS,
     FORMATS,
+    MAPPING_COLUMNS,
     MAX_FILE_MB,
     ROLES,
     SCALES,
@@ -19,9 +22,11 @@ from strategy_core.run_csv import (
     mapping_rows,
     parse_created,
 )
+from strategy_core.run_csv.histories import DEFAULT_PICK, HISTORY_PICKS
 from strategy_core.runs import (
     ERROR_FIELDS,
     FIELD_LABELS,
+    INFO_LABELS,
     SIZE_FIELDS,
     Run,
     describe_field,
@@ -36,8 +41,8 @@ from strategy_core.values.project_metric import PRESETS, ProjectMetric
 from ui import cache, widgets
 from ui.session import flash
 
-ROLE_LABELS = {**FIELD_LABELS, "metric": "Extra metric", "param": "Param (text)",
-               "ignore": "Ignore"}
+ROLE_LABELS = {**FIELD_LABELS, **INFO_LABELS, "metric": "Extra metric",
+               "param": "Param (text)", "ignore": "Ignore"}
 SAMPLE_FILES = {
     "runs_generic.csv": "Generic CSV",
     "mlflow_ui_runs.csv": "MLflow UI download",
@@ -45,11 +50,33 @@ SAMPLE_FILES = {
 }
 
 
-def _proposal(payload: bytes, fmt: str, metric: ProjectMetric) -> ImportPlan:
+def _proposal(payload: bytes, fmt: str, metric: ProjectMetric, pick: str = DEFAULT_PICK,
+              name: str = "run", dates: str = "auto") -> ImportPlan:
     """The uploaded file read and mapped automatically in format `fmt` ("auto": the
     detected one) for a project in `metric`: the mapping the editor starts with and the
-    runs it builds."""
-    return run_cases.plan_import(run_cases.read_run_file(payload), fmt, metric=metric)
+    runs it builds; a history's values picked by `pick`."""
+    return run_cases.plan_import(run_cases.read_run_file(payload), fmt, metric=metric,
+                                 pick=pick, name_hint=run_cases.file_stem(name), dates=dates)
+
+
+def _reading_choices(plan: ImportPlan, counter: int) -> tuple[str, str]:
+    """How a history's values are picked and how ambiguous dates are read: shown only
+    when the file needs them, defaults stated."""
+    pick, dates = DEFAULT_PICK, "auto"
+    if plan.history is not None:
+        st.info(escape(plan.history.note), icon=":material/timeline:")
+        pick = st.radio("Take each run's values", list(HISTORY_PICKS),
+                        format_func=lambda p: HISTORY_PICKS[p], horizontal=True,
+                        key=f"runs_pick_{counter}",
+                        help="At the best dev step (default): every column read at the "
+                             "step where the dev level is best, the checkpoint early "
+                             "stopping keeps. The per-step curves are kept either way.")
+    if any("fit both day-first and month-first" in w for w in plan.built.warnings):
+        dates = st.radio("Dates such as 04-08-2024 are", ["mdy", "dmy"], horizontal=True,
+                         format_func=lambda d: {"mdy": "month first (April 8)",
+                                                "dmy": "day first (4 August)"}[d],
+                         key=f"runs_dates_{counter}")
+    return pick, dates
 
 
 def _target_metric(plan: ImportPlan, current: ProjectMetric, counter: int
@@ -112,14 +139,19 @@ def import_csv(store: Store, project: Project) -> None:
     fmt = st.selectbox(
         "Format", FORMATS, index=FORMATS.index(detected), key=f"runs_format_{counter}",
         format_func=lambda f: FORMAT_LABELS[f] + (" (detected)" if f == detected else ""))
+    pick, dates = _reading_choices(detected_plan, counter)
     st.markdown("**Column mapping.** Check what each column means; change any role, value "
-                "kind (error or accuracy) or scale (fraction or percent) that is wrong.")
-    proposal = detected_plan if fmt == detected_plan.fmt else \
-        cache.upload(_proposal, payload, fmt, current)
+                "kind (error or accuracy) or scale (fraction or percent) that is wrong. "
+                "Give several columns of one split a slice name each to average them.")
+    proposal = detected_plan if (fmt, pick, dates) == (detected_plan.fmt, DEFAULT_PICK,
+                                                       "auto") else \
+        cache.upload(_proposal, payload, fmt, current, pick, uploaded.name, dates)
     table = proposal.table
     edited = st.data_editor(
         pd.DataFrame(mapping_rows(table, proposal.mapping)),
-        key=f"runs_mapping_{counter}_{fmt}", hide_index=True, disabled=["column", "examples"],
+        key=f"runs_mapping_{counter}_{fmt}" + (f"_{pick}" if proposal.history else ""),
+        hide_index=True,
+        disabled=["column", "examples"], column_order=MAPPING_COLUMNS,
         column_config={
             "column": st.column_config.TextColumn("Column"),
             "examples": st.column_config.TextColumn("Example values"),
@@ -128,10 +160,14 @@ def import_csv(store: Store, project: Project) -> None:
                 format_func=lambda r: ROLE_LABELS.get(r, r)),
             "values": st.column_config.SelectboxColumn("Values", options=list(VALUE_KINDS)),
             "scale": st.column_config.SelectboxColumn("Scale", options=list(SCALES)),
+            "slice": st.column_config.TextColumn(
+                "Slice", help="Several columns of one split, each with a slice name, are "
+                              "averaged into the split's level; each slice is kept."),
         })
     mapping = tuple(mapping_from_rows(table, edited.to_dict("records")))
     plan = proposal if mapping == proposal.mapping else \
-        run_cases.plan_import(table, fmt, mapping, metric=current)
+        replace(run_cases.plan_import(table, fmt, mapping, metric=current),
+                history=proposal.history)
     built = plan.built
     if not built.ok:
         widgets.show_problems(built.problems, what=f"{escape(uploaded.name)}")

@@ -14,7 +14,7 @@ from strategy_core.human_level import DEFAULT_LEVEL_LABELS, HumanLevels
 from strategy_core.markdown import escape
 from strategy_core.project_metric import parse_level
 from strategy_core.rates import parse_rate
-from strategy_core.runs import ERROR_FIELDS, FIELD_LABELS, SIZE_FIELDS
+from strategy_core.runs import ERROR_FIELDS, FIELD_LABELS, INFO_LABELS, SIZE_FIELDS
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
 from strategy_core.usecases import decisions as decision_cases
@@ -116,6 +116,7 @@ def run_columns(metric: ProjectMetric = ERROR_RATE) -> dict[str, object]:
     config["name"] = st.column_config.TextColumn("Run", pinned=True)
     config["run_id"] = st.column_config.TextColumn("Run id")
     config["created"] = st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD HH:mm")
+    config.update({f: st.column_config.TextColumn(label) for f, label in INFO_LABELS.items()})
     return config
 
 

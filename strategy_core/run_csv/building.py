@@ -5,13 +5,31 @@ and the column; and warnings about scales that look wrong."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 from strategy_core.errors import InputError
-from strategy_core.run_csv.cells import _clip, _error_value, _number, _size_value, parse_created
+from strategy_core.run_csv.cells import (
+    NO_VALUE,
+    _clip,
+    _error_value,
+    _number,
+    _size_value,
+    date_order,
+    parse_created,
+)
 from strategy_core.run_csv.common import MAX_PROBLEMS, ROLES, ColumnMapping, RawTable, RunBuild
 from strategy_core.run_csv.mapping import _bare_numbers
-from strategy_core.runs import ERROR_FIELDS, MAX_NAME_LENGTH, RUN_FIELDS, SIZE_FIELDS, Run
+from strategy_core.run_csv.names import read_name
+from strategy_core.runs import (
+    ERROR_FIELDS,
+    FIELD_LABELS,
+    MAX_NAME_LENGTH,
+    RUN_FIELDS,
+    SIZE_FIELDS,
+    Run,
+)
+from strategy_core.values.runs import INFO_FIELDS
 
 
 def build_runs(table: RawTable, mapping: Sequence[ColumnMapping], *,
@@ -36,6 +54,7 @@ def build_runs(table: RawTable, mapping: Sequence[ColumnMapping], *,
     warnings: list[str] = []
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, int] = {}
+    names_from_params = _names_from_params(table, mapping)
     for row, line in zip(table.rows, table.lines, strict=True):
         cells = {m.column: row[index[m.column]].strip() for m in mapping}
         values, row_problems = _field_values(cells, line, mapping, mixed_accuracy,
@@ -43,7 +62,7 @@ def build_runs(table: RawTable, mapping: Sequence[ColumnMapping], *,
         run_id = values.get("run_id")
         name = values.get("name") or run_id
         if not by_role.get("name") and not by_role.get("run_id"):
-            name = f"row {line}"  # a TensorBoard HParams table names no run
+            name = names_from_params.get(line) or f"row {line}"
         row_problems += _identity_problems(name, run_id, line, by_role, seen_ids, seen_names)
         metrics, params, extra_problems = _extra_values(cells, line, mapping, decimal_comma)
         row_problems += extra_problems
@@ -58,15 +77,19 @@ def build_runs(table: RawTable, mapping: Sequence[ColumnMapping], *,
                 created=values.get("created"),  # type: ignore[arg-type]
                 **{f: values.get(f) for f in ERROR_FIELDS + SIZE_FIELDS},  # type: ignore[arg-type]
                 metrics=metrics, params=params,
+                info=values.get("info") or {},  # type: ignore[arg-type]
+                slices=values.get("slices") or {},  # type: ignore[arg-type]
             ))
             run_lines.append(line)
     warnings.extend(_scale_warnings(table, mapping))
     runs, renamed = _unique_names(runs, run_lines)
     warnings.extend(renamed)
     if not by_role.get("name") and not by_role.get("run_id"):
-        warnings.append("no column names the runs (a TensorBoard HParams table has none): "
-                        "each run is named after its row ('row 2', …); map a name column "
-                        "if the file has one")
+        warnings.append(
+            "no column names the runs (a TensorBoard HParams table has none): each run is "
+            "named after the parameters that vary between rows ('lr=0.01 bsize=32'), or "
+            "its row when none do; map a name column if the file has one")
+    warnings = [*table.notes, *warnings, *_reading_notes(table, mapping)]
     if problems:
         return RunBuild((), tuple(problems[:MAX_PROBLEMS]), tuple(warnings))
     return RunBuild(tuple(runs), (), tuple(warnings))
@@ -83,8 +106,14 @@ def _mapping_problems(
         if m.role not in ROLES:
             problems.append(InputError(f"unknown role '{m.role}'", column=m.column))
         by_role.setdefault(m.role, []).append(m)
-    for role in RUN_FIELDS:
-        if len(by_role.get(role, [])) > 1:
+    for role in (*RUN_FIELDS, *INFO_FIELDS):
+        mapped = by_role.get(role, [])
+        if role in ERROR_FIELDS and len(mapped) > 1 and all(m.part for m in mapped):
+            parts = [m.part for m in mapped]
+            for part in sorted({p for p in parts if parts.count(p) > 1}):
+                problems.append(InputError(f"two slices of {role} are both named '{part}'"))
+            continue
+        if len(mapped) > 1:
             columns = ", ".join(f"'{m.column}'" for m in by_role[role])
             problems.append(InputError(f"{columns} are all mapped to {role}; keep one"))
     if not any(by_role.get(f) for f in ERROR_FIELDS):
@@ -111,7 +140,11 @@ def _field_values(
     for m in mapping:
         raw = cells[m.column]
         try:
-            if m.role in ERROR_FIELDS:
+            if m.role in ERROR_FIELDS and m.part:
+                if raw:
+                    values.setdefault("slices", {})[f"{m.role}/{m.part}"] = \
+                        _error_value(raw, m, decimal_comma, keep_accuracy)
+            elif m.role in ERROR_FIELDS:
                 if m.column in mixed_accuracy:
                     _refuse_fraction_among_percents(raw, mixed_accuracy[m.column],
                                                     decimal_comma)
@@ -119,12 +152,29 @@ def _field_values(
             elif m.role in SIZE_FIELDS:
                 values[m.role] = _size_value(raw, decimal_comma)
             elif m.role == "created":
-                values["created"] = parse_created(raw)
+                values["created"] = parse_created(raw, m.part)
             elif m.role in ("name", "run_id"):
                 values[m.role] = raw or None
+            elif m.role in INFO_FIELDS and raw:
+                values.setdefault("info", {})[m.role] = raw
         except InputError as exc:
             problems.append(InputError(exc.problem, row=line, column=m.column))
+    _average_slices(values, mapping)
     return values, problems
+
+
+def _average_slices(values: dict[str, object], mapping: Sequence[ColumnMapping]) -> None:
+    """A split mapped to slices gets their mean as its level (docs/rules.md §9, slices);
+    a row missing one of its slices leaves the level empty rather than average fewer."""
+    sliced: dict[str, int] = {}
+    for m in mapping:
+        if m.role in ERROR_FIELDS and m.part:
+            sliced[m.role] = sliced.get(m.role, 0) + 1
+    found: dict[str, float] = values.get("slices") or {}  # type: ignore[assignment]
+    for field_name, count in sliced.items():
+        mine = [v for k, v in found.items() if k.startswith(f"{field_name}/")]
+        if len(mine) == count and mine:
+            values[field_name] = sum(mine) / count
 
 
 def _identity_problems(
@@ -194,7 +244,7 @@ def _extra_values(
     for m in mapping:
         raw = cells[m.column]
         key = m.metric_name or m.column
-        if m.role == "metric" and raw:
+        if m.role == "metric" and raw and raw.lower() not in NO_VALUE:
             number = _number(raw, decimal_comma)
             if number is None:
                 problems.append(InputError(
@@ -246,3 +296,41 @@ def _scale_warnings(table: RawTable, mapping: Sequence[ColumnMapping]) -> list[s
                     f"({min(numbers):g} to {max(numbers):g}); they are read as percents — "
                     "check the scale")
     return out
+
+
+def _names_from_params(table: RawTable, mapping: Sequence[ColumnMapping]) -> dict[int, str]:
+    """Names for the rows of a file with no name column (docs/rules.md §9): the params
+    that vary between rows, 'lr=0.01 bsize=32', by file line; {} when none vary."""
+    index = {h: i for i, h in enumerate(table.headers)}
+    varying = [m for m in mapping if m.role == "param"
+               and len({row[index[m.column]].strip() for row in table.rows}) > 1]
+    if not varying:
+        return {}
+    return {line: " ".join(f"{m.metric_name or m.column}={row[index[m.column]].strip()}"
+                           for m in varying)[:MAX_NAME_LENGTH]
+            for row, line in zip(table.rows, table.lines, strict=True)}
+
+
+def _reading_notes(table: RawTable, mapping: Sequence[ColumnMapping]) -> list[str]:
+    """What the user should confirm: a level read from a column with no split word, slices
+    averaged, dates whose day and month order the column does not settle."""
+    notes = []
+    index = {h: i for i, h in enumerate(table.headers)}
+    for m in mapping:
+        if m.role == "dev_error" and not m.part and read_name(m.metric_name or m.column).split \
+                is None:
+            notes.append(f"column '{m.column}' names no split: it is taken as the dev level "
+                         "(map it to another split if it is not)")
+        if m.role == "created" and not m.part and \
+                date_order([row[index[m.column]] for row in table.rows]) is None and any(
+                    re.match(r"\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", row[index[m.column]])
+                    for row in table.rows):
+            notes.append(f"the dates in '{m.column}' fit both day-first and month-first "
+                         "(04-08-2024): read month first; choose day first if that is wrong")
+    for field_name in ERROR_FIELDS:
+        parts = [m for m in mapping if m.role == field_name and m.part]
+        if parts:
+            notes.append(f"{FIELD_LABELS[field_name].lower()} is the average of "
+                         f"{len(parts)} slices ({', '.join(m.part for m in parts[:6])}"
+                         f"{'…' if len(parts) > 6 else ''}); each slice's value is kept")
+    return notes

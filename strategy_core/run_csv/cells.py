@@ -15,6 +15,10 @@ def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Cells that say "no value" in words (Python's None written by a script, SQL's null).
+NO_VALUE: frozenset[str] = frozenset({"none", "null"})
+
+
 def _number(cell: str, decimal_comma: bool = False) -> float | None:
     """A number from a cell: strips MLflow's leading `'` and a trailing %; None if not one."""
     text = cell.strip()
@@ -35,7 +39,7 @@ def _error_value(raw: str, m: ColumnMapping, decimal_comma: bool,
     """A split's level from a cell: an error or accuracy as an error fraction (as an
     accuracy when the project metric is one, `keep_accuracy`), or a value of another
     metric as written (docs/rules.md §9, §16)."""
-    if not raw:
+    if not raw or raw.strip().lower() in NO_VALUE:
         return None
     number = _number(raw, decimal_comma)
     if number is None:
@@ -68,20 +72,75 @@ def _size_value(raw: str, decimal_comma: bool) -> int | None:
     return int(number)
 
 
-def parse_created(raw: str) -> datetime | None:
-    """ISO dates and times (with `Z` or an offset, stored as UTC) or epoch seconds / ms."""
+# Day and month in either order: 04-08-2024, 2/5/2025 13:42, 17.06.2026.
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
+# Every field joined by dashes, as some loggers name runs: 2026-06-17-13-17-49.
+_DASHED = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})[-_T ](\d{2})[-:](\d{2})[-:](\d{2})\s*$")
+
+
+def date_order(cells: list[str]) -> str | None:
+    """Whether a column's dates such as 04-08-2024 are day first ('dmy') or month first
+    ('mdy'), read from the whole column (docs/rules.md §9): a first field above 12 means
+    day first, a second above 12 month first; None when every date fits both (the user
+    is asked; month first is assumed until then)."""
+    day_first = month_first = False
+    for cell in cells:
+        match = _NUMERIC_DATE.match(cell)
+        if match:
+            first, second = int(match.group(1)), int(match.group(2))
+            day_first |= first > 12
+            month_first |= second > 12
+    if day_first and not month_first:
+        return "dmy"
+    if month_first and not day_first:
+        return "mdy"
+    return None
+
+
+def looks_like_date(cell: str) -> bool:
+    """Whether a cell reads as a date or time (an epoch number counts; a small bare
+    number such as a step does not)."""
+    try:
+        return parse_created(cell) is not None
+    except InputError:
+        return False
+
+
+def parse_created(raw: str, order: str = "") -> datetime | None:
+    """A creation time from a cell (docs/rules.md §9): ISO 8601 (with `Z` or an offset,
+    stored as UTC), epoch seconds or milliseconds (also as Excel writes them,
+    2.57826E+12), dashed stamps (2026-06-17-13-17-49) and numeric dates with day and month
+    in `order` ('dmy' or 'mdy'; month first when not given) or with a month name."""
     text = raw.strip()
     if not text:
         return None
     number = _number(text)
-    if number is not None and math.isfinite(number) and number > 1e8:
-        seconds = number / 1000 if number > 1e11 else number
-        return datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
+    if number is not None:
+        if math.isfinite(number) and number > 1e8:
+            seconds = number / 1000 if number > 1e11 else number
+            return datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
+        raise InputError(f"'{_clip(text)}' is a number, not a date or time")
+    dashed = _DASHED.match(text)
+    if dashed:
+        return datetime(*(int(g) for g in dashed.groups()))
     candidate = text.replace("Z", "+00:00") if text.endswith("Z") else text
     try:
         moment = datetime.fromisoformat(candidate)
     except ValueError:
-        raise InputError(f"'{_clip(text)}' is not a date or time (use ISO 8601)") from None
+        moment = _free_form(text, order)
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
+
+
+def _free_form(text: str, order: str) -> datetime:
+    """Dates as people and spreadsheets write them, read with dateutil; refused when the
+    text is no date (dateutil would read a lone word like 'may' as a date)."""
+    from dateutil import parser
+
+    if not re.search(r"\d", text) or len(text) > 40:
+        raise InputError(f"'{_clip(text)}' is not a date or time (use ISO 8601)")
+    try:
+        return parser.parse(text, dayfirst=order == "dmy")
+    except (ValueError, OverflowError):
+        raise InputError(f"'{_clip(text)}' is not a date or time (use ISO 8601)") from None

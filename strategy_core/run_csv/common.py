@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from strategy_core.errors import InputError
 from strategy_core.runs import RUN_FIELDS, Run
+from strategy_core.values.runs import INFO_FIELDS
 
 FORMATS: tuple[str, ...] = ("generic", "mlflow", "mlflow-ui", "wandb")
 FORMAT_LABELS: dict[str, str] = {
@@ -16,7 +17,7 @@ FORMAT_LABELS: dict[str, str] = {
     "mlflow-ui": "MLflow UI download",
     "wandb": "W&B runs-table export",
 }
-ROLES: tuple[str, ...] = (*RUN_FIELDS, "metric", "param", "ignore")
+ROLES: tuple[str, ...] = (*RUN_FIELDS, *INFO_FIELDS, "metric", "param", "ignore")
 # "value": the project metric's own units (a loss, MSE, WER...), stored as read
 # (docs/rules.md §16).
 VALUE_KINDS: tuple[str, ...] = ("error", "accuracy", "value")
@@ -28,12 +29,14 @@ MAX_FILE_MB = 50
 
 @dataclass(frozen=True)
 class RawTable:
-    """A CSV file's header and records, with the file line each record starts on."""
+    """A CSV file's header and records, with the file line each record starts on; `notes`
+    say what reading changed (a header name given twice, made unique)."""
 
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     lines: tuple[int, ...]
     delimiter: str = ","
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,10 @@ class ColumnMapping:
     metric_name: str = ""
     kind: str | None = None
     scale: str | None = None
+    # A slice of a split (several columns mapped to one split are averaged, docs/rules.md
+    # §9): its name, e.g. 'camera1'; '' for a column that is the split's level itself.
+    # For the created column: the date order 'dmy' or 'mdy' of dates such as 04-08-2024.
+    part: str = ""
 
 
 @dataclass(frozen=True)

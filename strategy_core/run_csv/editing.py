@@ -19,43 +19,65 @@ def with_overrides(
     fields: dict[str, str] | None = None,
     values: str = "auto",
     scale: str = "auto",
+    dates: str = "auto",
 ) -> list[ColumnMapping]:
-    """The CLI's corrections: `--map FIELD=COLUMN`, `--values`, `--scale`."""
+    """The CLI's corrections: `--map FIELD=COLUMN` (a run field from a column),
+    `--map COLUMN=ROLE` (a column's role: ignore, param, metric, or a run field),
+    `--values`, `--scale` and `--dates dmy|mdy`."""
     out = list(mapping)
     columns = {m.column for m in out}
-    for field_name, column in (fields or {}).items():
-        if field_name not in RUN_FIELDS:
-            raise InputError(f"--map: unknown field '{field_name}' (one of "
-                             f"{', '.join(RUN_FIELDS)})")
-        if column not in columns:
-            raise InputError(f"--map: the file has no column '{column}'")
-        out = [replace(m, role="metric" if _is_number_role(m) else "param", kind=None,
-                       scale=None) if m.role == field_name else m for m in out]
-        out = [replace(m, role=field_name,
-                       kind=(m.kind or classify_metric(m.column)[1] or "error")
-                       if field_name in ERROR_FIELDS else None,
-                       scale=detect_scale([r[table.headers.index(column)] for r in table.rows],
-                                          table.delimiter != ",")
-                       if field_name in ERROR_FIELDS else None)
-               if m.column == column else m for m in out]
+    for left, right in (fields or {}).items():
+        if left not in ROLES and left in columns and right in ROLES:
+            left, right = right, left  # COLUMN=ROLE
+        if left in ("metric", "param", "ignore"):
+            out = [replace(m, role=left, kind=None, scale=None, part="")
+                   if m.column == right else m for m in out]
+            continue
+        if left not in ROLES:
+            raise InputError(f"--map: unknown field '{left}': write FIELD=COLUMN with a "
+                             f"field of {', '.join(RUN_FIELDS)}, or COLUMN=ROLE with a "
+                             "column of the file and a role such as ignore")
+        if right not in columns:
+            raise InputError(f"--map: the file has no column '{right}'")
+        out = _with_field(table, out, left, right)
     if values not in ("auto", *VALUE_KINDS):
         raise InputError(f"--values must be auto, error, accuracy or value, not '{values}'")
     if scale not in ("auto", *SCALES):
         raise InputError(f"--scale must be auto, fraction or percent, not '{scale}'")
+    if dates not in ("auto", "dmy", "mdy"):
+        raise InputError(f"--dates must be auto, dmy or mdy, not '{dates}'")
     return [replace(m, kind=m.kind if values == "auto" else values,
                     scale=m.scale if scale == "auto" else scale)
-            if m.role in ERROR_FIELDS else m for m in out]
+            if m.role in ERROR_FIELDS else
+            replace(m, part=dates) if m.role == "created" and dates != "auto" else m
+            for m in out]
+
+
+def _with_field(table: RawTable, mapping: list[ColumnMapping], field_name: str,
+                column: str) -> list[ColumnMapping]:
+    """Column `column` as run field `field_name`; the column that held it before becomes
+    an extra metric or a param."""
+    out = [replace(m, role="metric" if _is_number_role(m) else "param", kind=None,
+                   scale=None, part="") if m.role == field_name else m for m in mapping]
+    cells = [r[table.headers.index(column)] for r in table.rows]
+    return [replace(m, role=field_name,
+                    kind=(m.kind or classify_metric(m.column)[1] or "error")
+                    if field_name in ERROR_FIELDS else None,
+                    scale=detect_scale(cells, table.delimiter != ",")
+                    if field_name in ERROR_FIELDS else None, part="")
+            if m.column == column else m for m in out]
 
 
 def _is_number_role(m: ColumnMapping) -> bool:
     return m.role in ERROR_FIELDS or m.role in SIZE_FIELDS or m.role == "metric"
 
 
-MAPPING_COLUMNS: tuple[str, ...] = ("column", "examples", "role", "values", "scale")
+MAPPING_COLUMNS: tuple[str, ...] = ("column", "examples", "role", "values", "scale", "slice")
 
 
 def mapping_rows(table: RawTable, mapping: Sequence[ColumnMapping]) -> list[dict[str, object]]:
-    """One row per column for the mapping editor: examples, role, value kind and scale."""
+    """One row per column for the mapping editor: examples, role, value kind, scale and
+    the slice name of a split mapped to several columns (averaged)."""
     rows = []
     for position, m in enumerate(mapping):
         examples = [r[position] for r in table.rows if r[position].strip()][:3]
@@ -65,6 +87,8 @@ def mapping_rows(table: RawTable, mapping: Sequence[ColumnMapping]) -> list[dict
             "role": m.role,
             "values": m.kind,
             "scale": m.scale,
+            "slice": m.part if m.role in ERROR_FIELDS else "",
+            "part": m.part if m.role == "created" else "",
         })
     return rows
 
@@ -86,5 +110,8 @@ def mapping_from_rows(table: RawTable, rows: Sequence[dict[str, object]]) -> lis
                                           table.delimiter != ",")
         else:
             kind = scale = None
-        out.append(ColumnMapping(column, role, _strip_prefix(column), kind, scale))  # type: ignore[arg-type]
+        part = str(row.get("slice") or "").strip() if role in ERROR_FIELDS else \
+            str(row.get("part") or "") if role == "created" else ""
+        out.append(ColumnMapping(column, role, _strip_prefix(column), kind, scale,  # type: ignore[arg-type]
+                                 part))
     return out

@@ -8,6 +8,7 @@ import io
 
 from strategy_core.errors import InputError
 from strategy_core.run_csv.common import MAX_FILE_MB, RawTable
+from strategy_core.run_csv.names import read_name
 from strategy_core.text import is_utf16
 
 
@@ -26,8 +27,8 @@ def read_table(data: bytes) -> RawTable:
         raise InputError("this looks like HTML or XML, not CSV: export the runs table as CSV")
     delimiter = _delimiter(first_line)
     records, lines = _records(text, delimiter)
-    headers = _headers(records[0], lines[0])
     body = records[1:]
+    headers, notes = _headers(records[0], lines[0], body)
     if not body:
         raise InputError("the file has a header but no runs")
     for record, line in zip(body, lines[1:], strict=True):
@@ -37,7 +38,7 @@ def read_table(data: bytes) -> RawTable:
                 "(a ragged row or a stray delimiter)",
                 row=line,
             )
-    return RawTable(headers, tuple(body), tuple(lines[1:]), delimiter)
+    return RawTable(headers, tuple(body), tuple(lines[1:]), delimiter, notes)
 
 
 def _decode(data: bytes) -> str:
@@ -84,21 +85,48 @@ def _records(text: str, delimiter: str) -> tuple[list[tuple[str, ...]], list[int
     return records, lines
 
 
-def _headers(record: tuple[str, ...], line: int) -> tuple[str, ...]:
-    """The header's column names, trimmed; each must be present and named once."""
-    headers = tuple(h.strip() for h in record)
+def _headers(record: tuple[str, ...], line: int, body: list[tuple[str, ...]]
+             ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The header's column names, trimmed, and what was changed: a name given twice (an
+    MLflow param and metric both called `learning_rate`) is kept as `learning_rate (2)`,
+    unless both columns read as one split's level with different values (docs/rules.md
+    §9), which is refused as no reading of them is safe."""
+    headers = [h.strip() for h in record]
+    notes = []
     for position, header in enumerate(headers, start=1):
-        if not header:
+        if header:
+            continue
+        if position != 1 or not _is_row_index([r[0] for r in body if r]):
             raise InputError(f"column {position} has no name in the header", row=line)
+        headers[0] = INDEX_COLUMN  # pandas' to_csv writes its index unnamed
+        notes.append("the first column has no name and counts rows from 0 (a pandas "
+                     "index): it is ignored")
     seen: dict[str, int] = {}
-    for position, header in enumerate(headers, start=1):
-        if header in seen:
+    for position, header in enumerate(list(headers), start=1):
+        if header not in seen:
+            seen[header] = position
+            continue
+        first = seen[header]
+        same = all(len(r) >= position and r[first - 1] == r[position - 1] for r in body)
+        if read_name(header).family in ("error", "accuracy") and not same:
             raise InputError(
-                f"the header names this column twice (columns {seen[header]} and {position})",
-                row=line, column=header,
-            )
-        seen[header] = position
-    return headers
+                f"the header names this column twice (columns {first} and {position}) "
+                "with different values; rename one", row=line, column=header)
+        copy = 2
+        while f"{header} ({copy})" in headers:
+            copy += 1
+        headers[position - 1] = f"{header} ({copy})"
+        notes.append(f"the header names '{header}' twice (columns {first} and {position}): "
+                     f"the second is read as '{header} ({copy})'")
+    return tuple(headers), tuple(notes)
+
+
+INDEX_COLUMN = "(row index)"
+
+
+def _is_row_index(cells: list[str]) -> bool:
+    """Whether cells count 0, 1, 2, ... (a data frame's index written to CSV)."""
+    return bool(cells) and [c.strip() for c in cells] == [str(i) for i in range(len(cells))]
 
 
 def _column_at(data: bytes, offset: int) -> str | None:

@@ -253,6 +253,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE review_examples ADD COLUMN gain DOUBLE",
         ),
     ),
+    Migration(
+        7,
+        "run curves: the per-step values of an imported history (docs/rules.md §9)",
+        (
+            # One row per (run version, metric, step): the curve a history export or an
+            # MLflow metric history gave the run; a run's curve is its current version's.
+            """CREATE TABLE run_curves (
+                version_id BIGINT NOT NULL,
+                metric VARCHAR NOT NULL,
+                step BIGINT NOT NULL,
+                value DOUBLE NOT NULL,
+                PRIMARY KEY (version_id, metric, step)
+            )""",
+        ),
+    ),
 )
 
 
@@ -260,6 +275,8 @@ MIGRATIONS: tuple[Migration, ...] = (
 # in this order never leaves orphans). Project delete and backup bundles both use it;
 # a migration that adds a per-project table adds it here.
 PROJECT_TABLES: tuple[tuple[str, str], ...] = (
+    ("run_curves", "version_id IN (SELECT v.id FROM run_versions v JOIN runs r "
+                   "ON r.id = v.run_id WHERE r.project_id = ?)"),
     ("run_values", "version_id IN (SELECT v.id FROM run_versions v JOIN runs r "
                    "ON r.id = v.run_id WHERE r.project_id = ?)"),
     ("run_versions", "run_id IN (SELECT id FROM runs WHERE project_id = ?)"),

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 _run_lists: weakref.WeakKeyDictionary[Any, dict[int, tuple[int, tuple[Run, ...]]]] = \
     weakref.WeakKeyDictionary()
 
+# A run's per-step values by metric: ((step, value), ...) in step order.
+Curves = Mapping[str, Sequence[tuple[int, float]]]
+
 _VERSION_COLUMNS = ("name", "external_id", "created", "source_row", *ERROR_FIELDS, *SIZE_FIELDS)
 
 
@@ -125,16 +128,20 @@ class RunRepo:
     # -- writing ---------------------------------------------------------------------
     def import_runs(
         self, project_id: int, runs: Sequence[Run], *, source: str, fmt: str,
-        kind: str = "file",
+        kind: str = "file", curves: Mapping[str, Curves] | None = None,
     ) -> ImportResult:
         """Add new runs and update changed ones in one transaction.
 
         A run is matched to an existing one by run id, else by name; a run whose content
         is the same as its current version is counted unchanged and not written again.
+        `curves`: per-step values of runs from a history export, by `curve_key(run)`; a run
+        whose curve differs from its stored one counts as updated.
         """
+        curves = curves or {}
         with self._store.write() as cur:
             _require_project(cur, project_id)
             current = _current_runs(cur, project_id, include_deleted=True)
+            stored_points = _curve_sizes(cur, [r.version for r in current if r.version])
             by_id = {r.run_id: r for r in current if r.run_id}
             by_name: dict[str, Run] = {}
             for r in current:
@@ -151,7 +158,9 @@ class RunRepo:
                 if existing is None or existing.key in deleted_keys:
                     added += 1
                     plan.append((existing.key if existing else None, replace(run, key=None)))
-                elif existing.content() == replace(run, key=existing.key).content():
+                elif existing.content() == replace(run, key=existing.key).content() and \
+                        _points(curves.get(curve_key(run))) in (
+                            0, stored_points.get(existing.version or 0, 0)):
                     unchanged += 1
                 else:
                     updated += 1
@@ -162,8 +171,31 @@ class RunRepo:
                 "INSERT INTO imports (project_id, kind, source, format, added, updated, "
                 "unchanged) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 [project_id, kind, source, fmt, added, updated, unchanged]))
-            _write_versions(cur, project_id, import_id, plan)
+            _write_versions(cur, project_id, import_id, plan, curves=curves)
         return ImportResult(import_id, added, updated, unchanged)
+
+    def with_curves(self, project_id: int) -> frozenset[int]:
+        """The runs whose current version has a curve."""
+        with self._store.read() as cur:
+            rows = cur.execute(
+                "SELECT DISTINCT v.run_id FROM current_run_versions v "
+                "JOIN run_curves c ON c.version_id = v.id WHERE v.project_id = ?",
+                [project_id]).fetchall()
+        return frozenset(int(r[0]) for r in rows)
+
+    def curves(self, project_id: int, key: int) -> dict[str, tuple[tuple[int, float], ...]]:
+        """The per-step values of run `key`'s current version, by metric (empty when it
+        was not imported from a history)."""
+        with self._store.read() as cur:
+            rows = cur.execute(
+                "SELECT c.metric, c.step, c.value FROM run_curves c "
+                "JOIN current_run_versions v ON v.id = c.version_id "
+                "WHERE v.project_id = ? AND v.run_id = ? ORDER BY c.metric, c.step",
+                [project_id, key]).fetchall()
+        out: dict[str, list[tuple[int, float]]] = {}
+        for metric, step, value in rows:
+            out.setdefault(metric, []).append((int(step), float(value)))
+        return {m: tuple(points) for m, points in out.items()}
 
     def save_run(self, project_id: int, run: Run, *, key: int | None = None) -> ImportResult:
         """Add one run by hand, or edit run `key`; recorded in the history as a manual edit."""
@@ -249,8 +281,9 @@ class RunRepo:
             if not cur.scalar("SELECT count(*) FROM imports WHERE id = ? AND project_id = ?",
                               [import_id, project_id]):
                 raise NotFoundError(f"no import {import_id} in this project")
-            cur.execute("DELETE FROM run_values WHERE version_id IN "
-                        "(SELECT id FROM run_versions WHERE import_id = ?)", [import_id])
+            for table in ("run_values", "run_curves"):  # names from code, not input
+                cur.execute(f"DELETE FROM {table} WHERE version_id IN "
+                            "(SELECT id FROM run_versions WHERE import_id = ?)", [import_id])
             cur.execute("DELETE FROM run_versions WHERE import_id = ?", [import_id])
             cur.execute("DELETE FROM runs WHERE project_id = ? AND id NOT IN "
                         "(SELECT run_id FROM run_versions)", [project_id])
@@ -268,18 +301,60 @@ def _deleted_keys(cur: Cursor, project_id: int) -> list[int]:
         [project_id]).fetchall()]
 
 
+def curve_key(run: Run) -> str:
+    """How an import names a run's curve: its run id, else its name."""
+    return run.run_id or run.name
+
+
+def _points(curve: Curves | None) -> int:
+    return sum(len(points) for points in (curve or {}).values())
+
+
+def _curve_sizes(cur: Cursor, version_ids: Sequence[int | None]) -> dict[int, int]:
+    if not version_ids:
+        return {}
+    return {int(v): int(n) for v, n in cur.execute(
+        "SELECT version_id, count(*) FROM run_curves "
+        "WHERE version_id IN (SELECT unnest(?::BIGINT[])) GROUP BY version_id",
+        [[v for v in version_ids if v]]).fetchall()}
+
+
+def _write_curves(cur: Cursor, rows: list[tuple[int, str, int, float]],
+                  carried: list[tuple[int, int]]) -> None:
+    """Store new curves, and carry each edited run's curve over to its new version."""
+    if rows:
+        frame = pd.DataFrame(rows, columns=["version_id", "metric", "step", "value"])
+        cur.register("incoming_curves", frame)
+        cur.execute("INSERT INTO run_curves SELECT version_id, metric, step, value "
+                    "FROM incoming_curves")
+    for new_version, key in carried:
+        cur.execute(
+            "INSERT INTO run_curves SELECT ?, metric, step, value FROM run_curves WHERE "
+            "version_id = (SELECT id FROM current_run_versions WHERE run_id = ?)",
+            [new_version, key])
+
+
 def _write_versions(
     cur: Cursor, project_id: int, import_id: int, plan: Sequence[tuple[int | None, Run]],
-    *, deleted: bool = False,
+    *, deleted: bool = False, curves: Mapping[str, Curves] | None = None,
 ) -> None:
-    """Append one version per run (creating run identities for new runs), with values."""
+    """Append one version per run (creating run identities for new runs), with values;
+    a run without a curve of its own keeps the one it had."""
     version_rows = []
     value_rows = []
+    curve_rows: list[tuple[int, str, int, float]] = []
+    carried: list[tuple[int, int]] = []
     for position, (key, run) in enumerate(plan, start=1):
         if key is None:
             key = int(cur.scalar("INSERT INTO runs (project_id) VALUES (?) RETURNING id",
                                  [project_id]))
         version_id = int(cur.scalar("SELECT nextval('run_version_id_seq')"))
+        curve = (curves or {}).get(curve_key(run))
+        if curve:
+            curve_rows.extend((version_id, metric, int(step), float(value))
+                              for metric, points in curve.items() for step, value in points)
+        else:
+            carried.append((version_id, key))
         version_rows.append((
             version_id, key, import_id, deleted, run.name, run.run_id, run.created, position,
             *(getattr(run, f) for f in ERROR_FIELDS + SIZE_FIELDS)))
@@ -287,6 +362,11 @@ def _write_versions(
                           for name, value in run.metrics.items())
         value_rows.extend((version_id, "param", name, None, str(value))
                           for name, value in run.params.items())
+        value_rows.extend((version_id, "info", name, None, str(value))
+                          for name, value in run.info.items())
+        value_rows.extend((version_id, "slice", name, float(value), None)
+                          for name, value in run.slices.items())
+    _write_curves(cur, curve_rows, carried)
     columns = ("id", "run_id", "import_id", "deleted", *_VERSION_COLUMNS)
     versions = pd.DataFrame(version_rows, columns=list(columns))
     for f in SIZE_FIELDS:
@@ -330,13 +410,11 @@ def _current_runs(cur: Cursor, project_id: int, *, include_deleted: bool = False
         "SELECT version_id, kind, name, num, text FROM run_values "
         "WHERE version_id IN (SELECT unnest(?::BIGINT[])) ORDER BY name",
         [version_ids]).fetchall()
-    metrics: dict[int, dict[str, float]] = {}
-    params: dict[int, dict[str, str]] = {}
+    by_kind: dict[str, dict[int, dict[str, Any]]] = {
+        "metric": {}, "param": {}, "info": {}, "slice": {}}
     for version_id, kind, name, num, text in values:
-        if kind == "metric":
-            metrics.setdefault(version_id, {})[name] = num
-        else:
-            params.setdefault(version_id, {})[name] = text
+        by_kind[kind].setdefault(version_id, {})[name] = \
+            num if kind in ("metric", "slice") else text
     runs = []
     for row in rows:
         version_id, key = row[0], row[1]
@@ -344,7 +422,9 @@ def _current_runs(cur: Cursor, project_id: int, *, include_deleted: bool = False
         runs.append(Run(
             name=fields["name"], run_id=fields["external_id"], created=fields["created"],
             **{f: fields[f] for f in ERROR_FIELDS + SIZE_FIELDS},
-            metrics=metrics.get(version_id, {}), params=params.get(version_id, {}), key=key,
-            version=version_id,
+            metrics=by_kind["metric"].get(version_id, {}),
+            params=by_kind["param"].get(version_id, {}),
+            info=by_kind["info"].get(version_id, {}),
+            slices=by_kind["slice"].get(version_id, {}), key=key, version=version_id,
         ))
     return runs

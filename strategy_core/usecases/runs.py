@@ -23,16 +23,17 @@ from strategy_core.run_csv import (
     read_table,
     with_overrides,
 )
+from strategy_core.run_csv.histories import DEFAULT_PICK, History, collapse, history_kind
 from strategy_core.runs import ERROR_FIELDS, FIELD_LABELS, Run, runs_table
 from strategy_core.store import Store
-from strategy_core.store.runs import ImportRecord, ImportResult
+from strategy_core.store.runs import Curves, ImportRecord, ImportResult, curve_key
 from strategy_core.usecases.project_metric import (
+    level_metric,
     project_metric,
     project_metric_entry,
-    proposal,
     save_project_metric,
 )
-from strategy_core.values.project_metric import ERROR_RATE, PRESETS, ProjectMetric
+from strategy_core.values.project_metric import ERROR_RATE, ProjectMetric
 
 
 def runs(store: Store, project_id: int) -> list[Run]:
@@ -75,6 +76,8 @@ class ImportPlan:
     detected: str
     mapping: tuple[ColumnMapping, ...]
     built: RunBuild
+    # A history export collapsed to one row per run: how, and the runs' curves.
+    history: History | None = None
 
     @property
     def proposed_metric(self) -> ProjectMetric | None:
@@ -84,7 +87,21 @@ class ImportPlan:
         named = [m.column for m in self.mapping if m.role in ERROR_FIELDS and m.kind == "value"]
         if not named:
             return None
-        return proposal(named) or PRESETS["loss"]
+        return level_metric(named)
+
+    @property
+    def curves(self) -> dict[str, Curves]:
+        """The runs' per-step values by the key the store matches them on."""
+        if self.history is None:
+            return {}
+        return {curve_key(run): self.history.curves[run.name] for run in self.built.runs
+                if run.name in self.history.curves}
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the user should know before importing: how a history was read, then the
+        build's warnings."""
+        return ((self.history.note,) if self.history else ()) + self.built.warnings
 
     def metric_problem(self, current: ProjectMetric) -> str | None:
         """Why these runs cannot go into a project with the `current` metric as they are,
@@ -104,19 +121,26 @@ class ImportPlan:
 def plan_import(table: RawTable, fmt: str = "auto",
                 mapping: Sequence[ColumnMapping] | None = None,
                 overrides: Mapping[str, str] | None = None, values: str = "auto",
-                scale: str = "auto", metric: ProjectMetric = ERROR_RATE) -> ImportPlan:
+                scale: str = "auto", metric: ProjectMetric = ERROR_RATE, *,
+                pick: str = DEFAULT_PICK, name_hint: str = "run",
+                dates: str = "auto") -> ImportPlan:
     """Detect the format, propose the mapping (or take the confirmed one), apply `--map`
     style overrides and build the runs (nothing is stored). `metric` is the project's:
-    an accuracy project keeps accuracies as they are (docs/rules.md §16)."""
+    an accuracy project keeps accuracies as they are (docs/rules.md §16). A history
+    export becomes one row per run first, its values picked by `pick` (§9, Histories);
+    `dates`: 'dmy' or 'mdy' for dates whose order the column does not settle."""
+    history = None
+    if history_kind(table) is not None:
+        table, history = collapse(table, pick, name_hint)
     detected = detect_format(table.headers)
     chosen = detected if fmt == "auto" else fmt
     if mapping is None:
         mapping = propose_mapping(table, chosen)
-        if overrides or values != "auto" or scale != "auto":
-            mapping = with_overrides(table, mapping, overrides, values, scale)
+        if overrides or values != "auto" or scale != "auto" or dates != "auto":
+            mapping = with_overrides(table, mapping, overrides, values, scale, dates)
     keep = metric.kind == "rate" and metric.direction == "higher"
     return ImportPlan(table, chosen, detected, tuple(mapping),
-                      build_runs(table, mapping, keep_accuracy=keep))
+                      build_runs(table, mapping, keep_accuracy=keep), history)
 
 
 def import_plan(store: Store, project_id: int, plan: ImportPlan, *, source: str,
@@ -137,7 +161,8 @@ def import_plan(store: Store, project_id: int, plan: ImportPlan, *, source: str,
     if target != current:
         save_project_metric(store, project_id, target, expected=version, author=author,
                             reason=f"Set from the import of {source or 'a run file'}.")
-    return store.runs.import_runs(project_id, plan.built.runs, source=source, fmt=plan.fmt)
+    return store.runs.import_runs(project_id, plan.built.runs, source=source, fmt=plan.fmt,
+                                  curves=plan.curves)
 
 
 def check_levels(plan: ImportPlan, metric: ProjectMetric) -> None:
@@ -154,11 +179,13 @@ def check_levels(plan: ImportPlan, metric: ProjectMetric) -> None:
 def import_run_file(store: Store, project_id: int, data: bytes, *, source: str,
                     fmt: str = "auto", overrides: Mapping[str, str] | None = None,
                     values: str = "auto", scale: str = "auto",
-                    metric: ProjectMetric | None = None) -> tuple[ImportPlan, ImportResult]:
+                    metric: ProjectMetric | None = None, pick: str = DEFAULT_PICK,
+                    dates: str = "auto") -> tuple[ImportPlan, ImportResult]:
     """Read, map and store a run file in one go (the command line, the demo)."""
     current = project_metric(store, project_id)
     plan = plan_import(read_run_file(data), fmt, overrides=overrides, values=values,
-                       scale=scale, metric=metric or current)
+                       scale=scale, metric=metric or current, pick=pick,
+                       name_hint=file_stem(source), dates=dates)
     return plan, import_plan(store, project_id, plan, source=source, metric=metric)
 
 
@@ -264,3 +291,19 @@ def runs_report_section(runs: Sequence[Run], metric: ProjectMetric = ERROR_RATE)
                   "the team tunes on, like what the product sees) and test (kept for a final "
                   "check). A dash means the run did not record it.", style="note"),
     ))
+
+
+def file_stem(source: str) -> str:
+    """A run name from an upload's file name: 'results.csv' -> 'results'."""
+    stem = (source or "").replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].strip()
+    return stem or "run"
+
+
+def curves(store: Store, project_id: int, key: int) -> dict[str, tuple[tuple[int, float], ...]]:
+    """A run's per-step values from an imported history, by column (docs/rules.md §9)."""
+    return store.runs.curves(project_id, key)
+
+
+def runs_with_curves(store: Store, project_id: int) -> frozenset[int]:
+    """The keys of the runs that have per-step curves."""
+    return store.runs.with_curves(project_id)

@@ -33,6 +33,18 @@ FIELD_LABELS: dict[str, str] = {
 
 MAX_NAME_LENGTH = 200
 
+# What a tracker records about a run besides its results, kept as text (docs/rules.md §9).
+INFO_FIELDS: tuple[str, ...] = ("status", "user", "duration", "tags", "notes", "group",
+                                "source")
+INFO_LABELS: dict[str, str] = {
+    "status": "Status", "user": "User", "duration": "Duration", "tags": "Tags",
+    "notes": "Notes", "group": "Group / sweep", "source": "Source",
+}
+# Run states that mean the run ran to the end; '' is a file with no status column.
+# Trackers write FINISHED (MLflow), finished (W&B), completed / success elsewhere.
+FINISHED_STATES: frozenset[str] = frozenset({"", "finished", "completed", "complete",
+                                             "success", "succeeded", "done", "ok"})
+
 
 @dataclass(frozen=True)
 class Run:
@@ -51,6 +63,12 @@ class Run:
     n_test: int | None = None
     metrics: Mapping[str, float] = field(default_factory=dict)
     params: Mapping[str, str] = field(default_factory=dict)
+    # What the tracker said about the run besides its results (INFO_FIELDS: status, user,
+    # duration, tags, notes, group, source), as text.
+    info: Mapping[str, str] = field(default_factory=dict)
+    # The per-slice values a split's level is the average of: "dev_error/camera1" -> value
+    # (docs/rules.md §9, slices).
+    slices: Mapping[str, float] = field(default_factory=dict)
     key: int | None = None
     # The store's edit version of the run (its current version's id): a save names the
     # version it started from, so a stale one is refused. Not part of the run's content.
@@ -72,7 +90,21 @@ class Run:
         return fixed + (
             tuple(sorted((k, _normal(v)) for k, v in self.metrics.items())),
             tuple(sorted(self.params.items())),
+            tuple(sorted(self.info.items())),
+            tuple(sorted((k, _normal(v)) for k, v in self.slices.items())),
         )
+
+    @property
+    def status(self) -> str:
+        """The tracker's run state in lower case ('finished', 'failed', 'crashed',
+        'killed', 'running'), or '' when the file had none."""
+        return self.info.get("status", "").strip().lower()
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run ran to the end: no status recorded counts as finished
+        (docs/rules.md §9, run status)."""
+        return self.status in FINISHED_STATES
 
     def as_dict(self) -> dict[str, Any]:
         """The command line's JSON shape of a run (errors as fractions or null)."""
@@ -82,6 +114,9 @@ class Run:
             out[f] = getattr(self, f)
         out["metrics"] = dict(self.metrics)
         out["params"] = dict(self.params)
+        out["info"] = dict(self.info)
+        out["slices"] = dict(self.slices)
+        out["finished"] = self.finished
         return out
 
 

@@ -254,13 +254,14 @@ def test_mapping_change_that_breaks_the_file_shows_the_problem(project: Store):
     assert [b for b in at.button if b.key == "runs_import"] == []
 
 
-def test_without_a_name_column_runs_are_named_by_row(project: Store):
+def test_without_a_name_column_runs_are_named_by_their_params(project: Store):
     at = upload(runs_page(), "wandb_export.csv", (SAMPLES / "wandb_export.csv").read_bytes())
     change_role(at, "runs_mapping_0_wandb", "Name", "ignore")
-    assert any("each run is named after its row" in w.value for w in at.warning)
+    assert any("named after the parameters that vary" in w.value for w in at.warning)
     (tab,) = [t for t in at.tabs if t.label == "Import CSV"]
     (preview,) = [d for d in tab.dataframe if d.editing_mode == "read_only"]
-    assert list(preview.value["name"])[0] == "row 2"
+    first = list(preview.value["name"])[0]
+    assert "=" in first and "row" not in first
 
 
 def test_hostile_names_stay_text(project: Store):

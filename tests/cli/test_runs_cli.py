@@ -21,7 +21,7 @@ from tests.store.test_store import dump
 
 RUN_FIELDS_JSON = ["run_id", "name", "created", "train_error", "train_dev_error", "dev_error",
                    "test_error", "n_train", "n_train_dev", "n_dev", "n_test", "metrics",
-                   "params"]
+                   "params", "info", "slices", "finished"]
 IMPORT_FIELDS_JSON = ["project", "format", "added", "updated", "unchanged", "import_id"]
 
 # (file, detected format, runs)
@@ -180,12 +180,15 @@ def test_runs_json_shape(store: Store, capsys):
         "n_train": None, "n_train_dev": None, "n_dev": None, "n_test": None,
         "metrics": {"latency_ms": 140.0},
         "params": {"arch": "vit", "augment": "False", "epochs": "30", "lr": "0.0001",
-                   "owner": "ana"}}
+                   "owner": "ana"},
+        "info": {"source": "train.py", "status": "FINISHED", "user": "mlteam"},
+        "slices": {}, "finished": True}
     assert by_name["baseline-logreg"] == {
         "run_id": None, "name": "baseline-logreg", "created": "2026-09-01T00:00:00",
         "train_error": 0.14, "train_dev_error": 0.15, "dev_error": 0.18, "test_error": 0.185,
         "n_train": 200000, "n_train_dev": 5000, "n_dev": 2500, "n_test": 2500,
-        "metrics": {"latency_ms": 3.1, "precision": 0.88, "recall": 0.79}, "params": {}}
+        "metrics": {"latency_ms": 3.1, "precision": 0.88, "recall": 0.79}, "params": {},
+        "info": {}, "slices": {}, "finished": True}
 
 
 def test_runs_by_slug_and_empty_and_text(store: Store, capsys):

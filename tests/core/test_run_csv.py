@@ -398,7 +398,7 @@ def test_file_level_problems(text, words):
         (b" \n\n", None, None, "empty"),
         (b"name,dev_error\n", None, None, "header but no runs"),
         (b"name,dev_error\n\n\n", None, None, "header but no runs"),
-        (b"name,dev_error,name\na,0.1,b\n", 1, "name", "twice"),
+        (b"name,dev_error,dev_error\na,0.1,0.2\n", 1, "dev_error", "twice"),
         (b"name,,dev_error\na,b,0.1\n", 1, None, "column 2 has no name"),
         (b'[{"name": "a"}]', None, None, "JSON"),
         (b"<html><body>runs</body></html>", None, None, "HTML"),
@@ -644,7 +644,20 @@ def test_shared_names_are_told_apart_by_created_time_then_row():
     assert [r.name for r in built.runs] == ["a (row 2)", "b", "a (row 4)"]
 
 
-def test_a_file_without_a_name_column_names_runs_by_row():
-    built = build("lr,test_acc\n0.01,0.8\n0.001,0.82\n")
+def test_a_file_without_a_name_column_names_runs_by_their_varying_params():
+    built = build("lr,bsize,test_acc\n0.01,32,0.8\n0.001,32,0.82\n")
+    assert [r.name for r in built.runs] == ["lr=0.01", "lr=0.001"]
+    assert any("named after the parameters that vary" in w for w in built.warnings)
+
+
+def test_a_file_without_a_name_column_or_varying_params_names_runs_by_row():
+    built = build("bsize,test_acc\n32,0.8\n32,0.82\n")
     assert [r.name for r in built.runs] == ["row 2", "row 3"]
-    assert any("each run is named after its row" in w for w in built.warnings)
+
+
+def test_a_header_name_given_twice_is_told_apart_unless_it_is_a_level():
+    table = read_table(b"name,learning_rate,dev_error,learning_rate\na,0.1,0.2,0.05\n")
+    assert table.headers == ("name", "learning_rate", "dev_error", "learning_rate (2)")
+    assert any("'learning_rate' twice (columns 2 and 4)" in n for n in table.notes)
+    same = read_table(b"name,dev_error,dev_error\na,0.1,0.1\n")
+    assert same.headers == ("name", "dev_error", "dev_error (2)")

@@ -171,6 +171,10 @@ def assert_runs_imported(store: Store, project_id: int, case: Case) -> None:
                 assert {k: run.params[k] for k in value} == value
             elif key == "param_lengths":
                 assert {k: len(run.params[k]) for k in value} == value
+            elif key == "info":
+                assert {k: run.info[k] for k in value} == value
+            elif key == "info_lengths":
+                assert {k: len(run.info[k]) for k in value} == value
             else:
                 assert getattr(run, key) == value, key
 
