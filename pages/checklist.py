@@ -1,5 +1,6 @@
 """Orthogonalization checklist: the five links of docs/rules.md §2 for a run, green / red / unknown
-against the project's tolerance, the first red link and its knobs, and the team's notes."""
+against the project's tolerance, the focus link (the diagnosis focus, §1) with its knobs, the
+red links next, and the team's notes."""
 
 import streamlit as st
 
@@ -13,9 +14,9 @@ store = session.store()
 project = session.require_project()
 
 st.title("Orthogonalization checklist")
-st.caption("Fix one link at a time, in order: fit the training set, then generalize to "
-           "training-dev, dev, test, and finally the real world. Work where the chain first "
-           "breaks.")
+st.caption("Fix one link at a time: fit the training set, then generalize to training-dev, "
+           "dev, test, and finally the real world. Work on the link with the largest gap "
+           "above the tolerance (the diagnosis focus); the other red links come next.")
 
 runs = pieces.runs(store, project.id)
 if not runs:

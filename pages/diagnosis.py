@@ -6,14 +6,13 @@ import streamlit as st
 
 from strategy_core.charts.diagnosis import TREND_MAX_RUNS, staircase_chart, trend_chart
 from strategy_core.diagnosis import (
-    FOCUS_NONE,
     GAP_NAMES,
     focus_verdict,
     runner_up_note,
     trend_summary,
 )
 from strategy_core.markdown import escape
-from ui import cache, charts, session, widgets
+from ui import cache, charts, learning_curve, session, six_box, widgets
 from ui import diagnosis as pieces
 
 store = session.store()
@@ -41,12 +40,10 @@ proxy.markdown(pieces.proxy_caption(levels, metric))
 result = chosen.decomposition
 verdict = focus_verdict(result, chosen.run.name)
 
-with st.container(border=True):
-    st.markdown(f"#### :material/my_location: Focus: {pieces.focus_label(result)}")
-    st.markdown(escape(verdict))
-    runner_up = runner_up_note(result)
-    if runner_up:
-        st.markdown(runner_up)
+pieces.focus_box(result, verdict, runner_up_note(result))
+st.caption(f"The focus is the largest gap above the project's tolerance of "
+           f"{result.metric.format_gap(result.tolerance)} (set on the checklist page, which "
+           "marks the same link), ties going to the earlier gap.")
 pieces.gap_cards(result)
 if result.significance_note:
     st.info(result.significance_note, icon=":material/query_stats:")
@@ -64,8 +61,10 @@ with chart_column:
                "the gap's 95% interval, drawn from the level before. A faded top is a "
                "negative gap.")
 with todo_column:
-    st.markdown("**What to try**" if result.focus != FOCUS_NONE else "**Next step**")
+    st.markdown("**What to try**" if result.choice.decided else "**Next step**")
     st.markdown("\n".join(f"- {action}" for action in result.actions))
+    for text in result.not_helpful:
+        st.caption(text)
     pieces.flags(result)
 
 widgets.record_decision(store, project, "diagnosis", verdict,
@@ -101,3 +100,10 @@ widgets.safe_download(table, f"{project.slug}-diagnosis.csv", "Download decompos
 
 st.subheader("Human levels")
 widgets.human_levels_editor(store, project, key="diagnosis_human")
+
+st.subheader("Learning curve and six-box table")  # docs/rules.md §20, §21
+curve_tab, six_box_tab = st.tabs(["Learning curve", "Six-box table"], key="diagnosis_canon")
+with curve_tab:
+    learning_curve.section(store, project)
+with six_box_tab:
+    six_box.section(store, project, chosen.run)

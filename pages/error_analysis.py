@@ -6,7 +6,7 @@ import streamlit as st
 
 from strategy_core.markdown import escape
 from strategy_core.usecases import runs as run_usecases
-from ui import cache, session
+from ui import cache, optimization, session
 from ui import error_analysis as pieces
 from ui import error_analysis_grid as grid
 from ui import error_analysis_inputs as inputs
@@ -32,6 +32,7 @@ if not runs or (not sets and not samples):
         inputs.predictions_section(store, project, runs, sets)
     with sheet:
         inputs.import_sheet(store, project, runs, samples)
+    optimization.section(store, project, runs)  # docs/rules.md §22
     st.stop()
 
 sample = pieces.pick_sample(samples, runs_by_key)
@@ -68,3 +69,5 @@ if "New sample" in tabs:
 
 with tabs["Predictions"]:
     inputs.predictions_section(store, project, runs, sets)
+
+optimization.section(store, project, runs)  # docs/rules.md §22

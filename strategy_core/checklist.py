@@ -2,7 +2,8 @@
 
 Five links, each with its own knobs: fit the training set, then training-dev, dev, test,
 and finally the real world. A link is green when its gap is within the project's
-tolerance; the first red link is where to work.
+tolerance. Where to work is the diagnosis focus (`choose_focus`, docs/rules.md §1): the link
+of the largest gap above the tolerance; the other red links come next.
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from strategy_core.diagnosis import GAP_ACTIONS, Decomposition, ErrorLevels, decompose
+from strategy_core.diagnosis import (
+    EARLY_STOPPING,
+    FOCUS_UNKNOWN,
+    GAP_ACTIONS,
+    Decomposition,
+    ErrorLevels,
+    Focus,
+    choose_focus,
+    decompose,
+    runner_up_sentence,
+    unmeasured_bias_bound,
+)
 from strategy_core.errors import InputError
 from strategy_core.values.project_metric import ERROR_RATE, ProjectMetric
 
@@ -67,14 +79,13 @@ _EARLY_STOPPING = {
         "changing it; a knob that acts on one link (a bigger model) is easier to reason "
         "about.",
     ),
-    "training_dev": (
-        "Stop training earlier (early stopping) to narrow the training-dev gap.",
-        "early stopping moves two links at once: it narrows the training-dev gap by fitting "
-        "the training set worse, so avoidable bias grows; prefer knobs that act on this "
-        "link only (regularization, more data) and re-check the training link after "
-        "changing it.",
-    ),
 }
+# Link 2 lists early stopping among the variance actions (MLY ch. 27); the checklist adds why
+# it is not orthogonal.
+_EARLY_STOPPING_WARNING = (
+    "early stopping moves two links at once: it narrows the training-dev gap by fitting the "
+    "training set worse, so avoidable bias grows; prefer knobs that act on this link only "
+    "(regularization, more data) and re-check the training link after changing it.")
 
 
 # Why the chain is worked one link at a time, and why early stopping is the exception to
@@ -146,24 +157,38 @@ class Link:
 
 @dataclass(frozen=True)
 class Chain:
-    """The five links, the first red one and its knobs (docs/rules.md §2)."""
+    """The five links, the focus link with its knobs and the red links next in line
+    (docs/rules.md §2). ``choice`` is the diagnosis focus at this tolerance (§1)."""
 
     links: tuple[Link, ...]
     tolerance: float
-    first_red: str | None
+    focus: str | None
+    next: tuple[str, ...]
     knobs: tuple[Knob, ...]
     real_world_advice: str | None
     reasons: tuple[str, ...]
+    choice: Focus
     metric: ProjectMetric = ERROR_RATE
+    tentative: bool = False  # the focus gap's interval holds 0 (docs/rules.md §1)
 
     def link(self, name: str) -> Link:
         return next(link for link in self.links if link.name == name)
 
+    @property
+    def runner_up_note(self) -> str | None:
+        """The diagnosis's runner-up sentence (`runner_up_sentence`), word for word."""
+        gaps = {gap: self.link(link).gap for link, gap in _LINK_GAPS.items()}
+        return runner_up_sentence(self.choice, gaps, self.metric)
+
     def as_dict(self) -> dict:
-        """The `checklist` command's JSON: links (name, gap, status), first_red, knobs."""
+        """The `checklist` command's JSON: links (name, gap, status), the focus and runner-up
+        as the `diagnose` command names them, the focus link, the next links, the knobs."""
         return {
             "links": [link.as_dict() for link in self.links],
-            "first_red": self.first_red,
+            "focus": self.choice.gap,
+            "runner_up": self.choice.runner_up,
+            "focus_link": self.focus,
+            "next_links": list(self.next),
             "knobs": [knob.as_text() for knob in self.knobs],
         }
 
@@ -177,8 +202,10 @@ def evaluate_chain(
 
     Links 1–4 take the gaps of docs/rules.md §1; without a training-dev error link 2 uses D − T and
     link 3 is unknown. Link 5 is the production error minus the test error (the dev error
-    when there is no test error), else the team's judgement. The first red link's knobs are
-    listed, with a warning on knobs that move several links.
+    when there is no test error), else the team's judgement. The focus link is the link of
+    the diagnosis focus at this tolerance (`choose_focus`): the largest gap above it, ties in
+    chain order; link 5 when no gap is above it and link 5 is red. The other red links come
+    next. The focus link's knobs are listed, with a warning on knobs that move several links.
     """
     if isinstance(tolerance, bool) or not isinstance(tolerance, int | float):
         raise InputError("tolerance must be a number", column="tolerance")
@@ -199,18 +226,53 @@ def evaluate_chain(
         for number, name in enumerate(LINK_NAMES[:4], start=1)
     ]
     links.append(_real_world_link(levels, real_world, tolerance))
-    first = next((link for link in links if link.status == RED), None)
-    knobs = _knobs(first.name) if first is not None else ()
+    choice = choose_focus(decomposition.gaps, tolerance, unmeasured_bias_bound(levels))
+    focus, following = _focus_links(choice, links[4].status == RED)
     advice = REAL_WORLD_ADVICE if links[4].status == RED else None
+    tentative = choice.decided and decomposition.significant.get(choice.gap) is False
+    parts = _ChainParts(tuple(links), float(tolerance), focus, following, choice, metric,
+                        tentative)
     return Chain(
-        links=tuple(links),
-        tolerance=float(tolerance),
-        first_red=first.name if first is not None else None,
-        knobs=knobs,
+        links=parts.links,
+        tolerance=parts.tolerance,
+        focus=focus,
+        next=following,
+        knobs=_knobs(focus) if focus is not None else (),
         real_world_advice=advice,
-        reasons=_reasons(links, first, tolerance, advice, metric),
+        reasons=_reasons(parts, decomposition, advice),
+        choice=choice,
         metric=metric,
+        tentative=tentative,
     )
+
+
+@dataclass(frozen=True)
+class _ChainParts:
+    """What the verdict reads, before the chain is built."""
+
+    links: tuple[Link, ...]
+    tolerance: float
+    focus: str | None
+    next: tuple[str, ...]
+    choice: Focus
+    metric: ProjectMetric
+    tentative: bool = False
+
+    def link(self, name: str) -> Link:
+        return next(link for link in self.links if link.name == name)
+
+
+def _focus_links(choice: Focus, real_world_red: bool) -> tuple[str | None, tuple[str, ...]]:
+    """The focus link and the red links next in line, from the diagnosis focus (§1, §2)."""
+    link_of = {gap: link for link, gap in _LINK_GAPS.items()}
+    following = [link_of[gap] for gap in choice.next]
+    if choice.decided:
+        focus: str | None = link_of[choice.gap]
+    else:
+        focus = "real_world" if real_world_red and choice.gap != FOCUS_UNKNOWN else None
+    if real_world_red and focus != "real_world":
+        following.append("real_world")
+    return focus, tuple(following)
 
 
 def _status(gap: float | None, tolerance: float) -> str:
@@ -307,60 +369,70 @@ def _knobs(link_name: str) -> tuple[Knob, ...]:
             warning = (
                 f"it also acts on {' and '.join(others)}, so re-check that link after the change."
             )
+        elif text == EARLY_STOPPING:
+            warning = _EARLY_STOPPING_WARNING
         knobs.append(Knob(text, warning))
     if link_name in _EARLY_STOPPING:
         knobs.append(Knob(*_EARLY_STOPPING[link_name]))
     return tuple(knobs)
 
 
-def _reasons(
-    links: list[Link], first: Link | None, tolerance: float, advice: str | None,
-    metric: ProjectMetric = ERROR_RATE,
-) -> tuple[str, ...]:
-    format_points = metric.format_gap
-    limit = format_points(tolerance)
-    unknown = [link for link in links if link.status == UNKNOWN]
-    if first is not None:
-        if first.gap is not None:
-            why = f"its gap of {format_points(first.gap)} is above the tolerance of {limit}"
+def _verdict(parts: _ChainParts, on: str = "") -> str:
+    """Where to work in one sentence: the focus link and why (docs/rules.md §2)."""
+    limit = parts.metric.format_gap(parts.tolerance)
+    if parts.focus is not None:
+        link = parts.link(parts.focus)
+        gap = None if link.gap is None else parts.metric.format_gap(link.gap)
+        if link.name == "real_world" and gap is not None:
+            why = f"its gap of {gap} is above the tolerance of {limit}, and no other link is"
+        elif gap is not None:
+            why = f"its gap of {gap} is the largest above the tolerance of {limit}"
         else:
-            why = "the team judges it failing"
-        reasons = [f"Work on link {first.number}, {first.title.lower()}: {why}."]
-        earlier_unknown = [link for link in unknown if link.number < first.number]
-        if earlier_unknown:
-            reasons.append(
-                "Earlier links are unknown ("
-                + "; ".join(f"{link.title.lower()}: {link.missing}" for link in earlier_unknown)
-                + "), so one of them may be the real first failure."
-            )
-    elif unknown:
-        reasons = [
-            f"No link is red within {limit}, but some are unknown: "
-            + "; ".join(f"{link.title.lower()}: {link.missing}" for link in unknown)
-            + "."
-        ]
-    else:
-        reasons = [f"Every link is green within {limit}: no link needs work on these numbers."]
+            why = "the team judges that the model falls short there"
+        if parts.tentative:  # the same reading as the diagnosis: it may be noise
+            return (f"Tentatively, work on link {link.number}{on}, {link.title.lower()}: "
+                    f"{why}, though on these set sizes it is not significant.")
+        return f"Work on link {link.number}{on}, {link.title.lower()}: {why}."
+    if parts.choice.gap == FOCUS_UNKNOWN:
+        training = parts.link("training")
+        red = [parts.link(name) for name in parts.next]
+        weigh = (" Red links to weigh once it is known: "
+                 + ", ".join(f"link {link.number}" for link in red) + ".") if red else ""
+        return (f"Not enough information to choose a link{on}: link 1, "
+                f"{training.title.lower()}, is unknown ({training.missing}), and its gap "
+                f"could be larger than any other.{weigh}")
+    if any(link.status == UNKNOWN for link in parts.links):
+        return f"No link{on} is red within {limit}; fill in the unknown links to be sure."
+    return f"Every link{on} is green within {limit}: no link needs work on these numbers."
+
+
+def _reasons(parts: _ChainParts, decomposition: Decomposition, advice: str | None
+             ) -> tuple[str, ...]:
+    reasons = [_verdict(parts)]
+    runner_up = runner_up_sentence(parts.choice, decomposition.gaps, parts.metric)
+    if runner_up is not None:
+        reasons.append(runner_up)
+    if parts.next and parts.choice.gap != FOCUS_UNKNOWN:
+        reasons.append("Next: " + ", ".join(
+            f"link {link.number}, {link.title.lower()}" for link in map(parts.link, parts.next))
+            + ".")
+    unknown = [link for link in parts.links if link.status == UNKNOWN
+               and not (parts.choice.gap == FOCUS_UNKNOWN and link.name == "training")]
+    if unknown:
+        reasons.append("Unknown, so not ranked: " + "; ".join(
+            f"link {link.number}, {link.title.lower()}: {link.missing}" for link in unknown)
+            + ".")
     if advice is not None:
         reasons.append(advice)
     return tuple(reasons)
 
 
 def chain_verdict(chain: Chain, run_name: str | None = None) -> str:
-    """The checklist's decision in one sentence: the first red link and why (docs/rules.md §2)."""
+    """The checklist's decision in one sentence: the focus link and why (docs/rules.md §2),
+    the same place as the diagnosis focus."""
     on = f" of run {run_name}" if run_name else ""
-    format_points = chain.metric.format_gap
-    limit = format_points(chain.tolerance)
-    if chain.first_red is None:
-        if any(link.status == UNKNOWN for link in chain.links):
-            return f"No link{on} is red within {limit}; fill in the unknown links to be sure."
-        return f"Every link{on} is green within {limit}: no link needs work on these numbers."
-    link = chain.link(chain.first_red)
-    if link.gap is not None:
-        why = f"its gap of {format_points(link.gap)} is above the tolerance of {limit}"
-    else:
-        why = "the team judges that the model falls short there"
-    return f"Work on link {link.number}{on}, {link.title.lower()}: {why}."
+    return _verdict(_ChainParts(chain.links, chain.tolerance, chain.focus, chain.next,
+                                chain.choice, chain.metric, chain.tentative), on)
 
 
 # --- per-project settings: tolerance, link 5 and the team's notes (docs/rules.md §2) --------------

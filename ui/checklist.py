@@ -69,15 +69,17 @@ def tolerance_input(store: Store, project: Project, saved: ChecklistSettings) ->
 
 
 def verdict(chain: Chain, text: str) -> None:
-    """The first red link, its knobs and their warnings; or why nothing is red."""
-    if chain.first_red is None:
-        box = st.success if all(link.status == GREEN for link in chain.links) else st.info
-        box(escape(text), icon=":material/task_alt:")
+    """The focus link, its knobs and their warnings; or why no link is chosen."""
+    if chain.focus is None:
+        settled = chain.next == () and all(link.status == GREEN for link in chain.links)
+        box = st.success if settled else st.info
+        box(escape(text), icon=":material/task_alt:" if settled else ":material/help:")
         for reason in chain.reasons[1:]:
             st.markdown(escape(reason))
         return
     with st.container(border=True):
-        st.markdown(f"#### :red[:material/error:] {escape(text)}")
+        color = "orange" if chain.tentative else "red"  # a focus that may be noise (§1)
+        st.markdown(f"#### :{color}[:material/error:] {escape(text)}")
         for reason in chain.reasons[1:]:
             if reason != chain.real_world_advice:
                 st.markdown(escape(reason))
@@ -105,8 +107,9 @@ def link_card(store: Store, project: Project, link: Link, chain: Chain,
         with left:
             label, icon, color = STATUS_BADGES.get(link.status,
                                                    ("unknown", ":material/help:", "gray"))
-            first = " · first red link" if link.name == chain.first_red else ""
-            st.badge(label + first, icon=icon, color=color)
+            role = " · focus" if link.name == chain.focus else \
+                " · next" if link.name in chain.next else ""
+            st.badge(label + role, icon=icon, color=color)
             st.markdown(f"**{link.number}. {link.title}**")
             if link.gap is not None:
                 st.markdown(f"Gap **{chain.metric.format_gap(link.gap)}** against a tolerance "

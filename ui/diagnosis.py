@@ -12,12 +12,14 @@ from strategy_core.charts.diagnosis import ChangeMark
 from strategy_core.checklist import ChecklistSettings
 from strategy_core.diagnosis import (
     FLAG_LABELS,
+    FOCUS_UNKNOWN,
     GAP_LABELS,
     GAP_NAMES,
     GAPS,
     Decomposition,
     RunDiagnosis,
     decomposition_table,
+    focus_label,
     format_interval,
     gap_formula,
 )
@@ -29,6 +31,7 @@ from strategy_core.store import Store
 from strategy_core.store.projects import Project
 from strategy_core.usecases import checklist as checklist_cases
 from strategy_core.usecases import diagnosis as diagnosis_cases
+from strategy_core.usecases import run_scope
 from strategy_core.usecases import runs as run_cases
 from strategy_core.usecases.status import ProjectStatus, project_status
 from strategy_core.values.project_metric import ProjectMetric
@@ -39,8 +42,9 @@ CHOSEN_RUN_KEY = "diagnosis_chosen_run"  # (project id, run key), shared by the 
 
 
 def runs(store: Store, project_id: int) -> list[Run]:
-    """The project's current runs, oldest first (shared by every session: never mutate)."""
-    return cache.shared(run_cases.runs, store, project_id)
+    """The runs decisions use (unfinished ones left out unless the project lets them in,
+    docs/rules.md §9), oldest first (shared by every session: never mutate)."""
+    return cache.shared(run_scope.decision_runs, store, project_id)
 
 
 def human_levels(store: Store, project_id: int) -> HumanLevels:
@@ -175,8 +179,20 @@ def decomposition_numbers(item: RunDiagnosis) -> dict:
     return {"run": item.run.name, **item.decomposition.as_dict()}
 
 
-def focus_label(result: Decomposition) -> str:
-    return GAP_LABELS.get(result.focus, "No positive gap")
+def focus_box(result: Decomposition, verdict: str, runner_up: str | None) -> None:
+    """The focus, its verdict and the runner-up: a firm focus in a plain box; a tentative
+    one (its interval holds 0) or "not enough information" in a warning."""
+    title = f"Focus: {focus_label(result.choice)}"
+    if result.tentative or result.focus == FOCUS_UNKNOWN:
+        title += " (tentative)" if result.tentative else ""
+        body = f"**{title}.** {escape(verdict)}"  # title and runner-up: the app's own words
+        st.warning(body + (f" {runner_up}" if runner_up else ""), icon=":material/my_location:")
+        return
+    with st.container(border=True):
+        st.markdown(f"#### :material/my_location: {title}")
+        st.markdown(escape(verdict))
+        if runner_up:
+            st.markdown(runner_up)
 
 
 def change_marks(store: Store, project_id: int) -> list[ChangeMark]:

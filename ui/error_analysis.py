@@ -199,13 +199,19 @@ def summary_section(store: Store, project: Project, sample: ReviewSample,
     summary = result.summary
     if summary.top_category is None:
         st.info(escape(summary.headline))
-    else:
-        st.success(f"**{escape(summary.headline)}.**", icon=":material/target:")
+    else:  # a very small review gives a tentative reading, never a success
+        box = st.warning if summary.tentative else st.success
+        box(f"**{escape(summary.headline)}.**", icon=":material/target:")
+    sources = result.sources
     cols = st.columns(4)
     cols[0].metric("Reviewed", f"{summary.reviewed}", help="Examples marked reviewed")
     cols[1].metric("Review", ADEQUACY_LABELS[summary.adequacy],
                    help="Fewer than 20: very small; 20–49 rough; 50–99 good; 100+ very good")
-    cols[2].metric("Dev error", format_pct(summary.dev_error))
+    cols[2].metric("Dev error", format_pct(summary.dev_error), help=None if sources is None
+                   else sources.reasons[-1])
+    if sources is not None and sources.notable:
+        (st.warning if sources.disagree is not False else st.info)(
+            " ".join(escape(text) for text in sources.reasons), icon=":material/difference:")
     if summary.top_category is not None:
         top = summary.category(summary.top_category)
         cols[3].metric(f"Ceiling of {escape(top.name[:30])}", format_points(top.ceiling, 2),
@@ -241,7 +247,8 @@ def values_summary_section(store: Store, project: Project, sample: ReviewSample,
     if summary is None:
         st.info(escape(result.missing or ""), icon=":material/info:")
         return
-    box = st.info if summary.top_category is None else st.success
+    box = st.info if summary.top_category is None else \
+        st.warning if summary.tentative else st.success
     box(f"**{escape(summary.headline)}.**", icon=":material/target:")
     shown = summary.metric
     digits = shown.precision + 1
@@ -412,7 +419,8 @@ def mislabel_section(store: Store, project: Project, sample: ReviewSample,
     else:
         text = "Fix labels" if verdict.verdict == "fix_labels" else "Fixing labels is not a " \
             "priority"
-        box = st.warning if verdict.verdict == "fix_labels" else st.success
+        box = st.warning if verdict.verdict == "fix_labels" else \
+            st.info if result.summary is not None and result.summary.tentative else st.success
         box(f"**{text}.** {escape(verdict.reasons[0])}", icon=":material/label:")
         for reason in verdict.reasons[1:]:
             if reason not in LABEL_FIX_REMINDERS:
@@ -481,8 +489,8 @@ def eyeball_section(store: Store, sample: ReviewSample) -> None:
     if check.overfit:
         st.warning(f"**The eyeball set is overfit.** {escape(headline)}",
                    icon=":material/warning:")
-    else:
-        st.success(escape(headline), icon=":material/visibility:")
+    else:  # one run is a wait for data, not a finding
+        (st.success if check.settled else st.info)(escape(headline), icon=":material/visibility:")
     for reason in check.reasons[:-1]:
         st.markdown(f"- {escape(reason)}")
     if report.runs_skipped:

@@ -15,7 +15,6 @@ from strategy_core.metrics import (
     SliceFamily,
     compare_classifiers,
     compare_slice_averages,
-    is_rate_metric,
     precision_recall_pairs,
     slice_families,
 )
@@ -146,7 +145,7 @@ def slices_section(store: Store, project: Project, extra_metrics: list[str]
         if len(families) > 1:
             family = st.selectbox("Metrics", families, key="metrics_slices_family",
                                   format_func=lambda f: f"{f.pattern} ({len(f.slices)} slices)")
-        percent = all(is_rate_metric(metric) for _, metric in family.slices)
+        percent = usecase.slices_are_rates(family)
         try:
             comparison, shown = cache.shared(_run_slices_table, store, project.id, family,
                                              percent)

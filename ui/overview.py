@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from strategy_core.checklist import GREEN, Chain
-from strategy_core.diagnosis import FOCUS_NONE, GAP_LABELS, RunDiagnosis
+from strategy_core.diagnosis import FOCUS_UNKNOWN, GAP_LABELS, RunDiagnosis, focus_label
 from strategy_core.markdown import escape
 from strategy_core.store.projects import Project
 from strategy_core.usecases.status import ProjectStatus
@@ -35,7 +35,8 @@ def _card(column: st.delta_generator.DeltaGenerator, label: str, value: str,
 
 
 def headline(diagnoses: tuple[RunDiagnosis, ...], chain: Chain | None) -> None:
-    """Newest run, its dev error (and the change since the run before), focus, chain."""
+    """Newest run, its dev error (and the change since the run before), the focus with its
+    runner-up, and the checklist's focus link with the links next (the same place)."""
     newest = diagnoses[-1]
     result = newest.decomposition
     columns = st.columns(4)
@@ -49,16 +50,24 @@ def headline(diagnoses: tuple[RunDiagnosis, ...], chain: Chain | None) -> None:
         change = f"{word} {metric.format_gap(abs(dev - previous))} from the previous run"
     _card(columns[1], "Dev error" if metric.is_error_rate else f"Dev {metric.name}",
           metric.format(dev), change)
-    if result.focus != FOCUS_NONE:
+    if result.choice.decided:
+        tentative = "; tentative: it may be noise" if result.tentative else ""
+        runner_up = (f"; {GAP_LABELS[result.runner_up].lower()} close behind"
+                     if result.runner_up else "")
         _card(columns[2], "Focus", GAP_LABELS[result.focus],
-              f"{metric.format_gap(result.gaps[result.focus])}, the largest gap")
+              f"{metric.format_gap(result.gaps[result.focus])}, the largest gap"
+              f"{runner_up}{tentative}")
     else:
-        _card(columns[2], "Focus", "No positive gap", "check the real world")
+        _card(columns[2], "Focus", focus_label(result.choice),
+              "record human-level error" if result.focus == FOCUS_UNKNOWN
+              else "check the real world")
     if chain is None:
         return
-    if chain.first_red is not None:
-        link = chain.link(chain.first_red)
-        _card(columns[3], "Checklist", f":red[Link {link.number} red]", link.title)
+    if chain.focus is not None:
+        link = chain.link(chain.focus)
+        after = ", ".join(str(chain.link(name).number) for name in chain.next)
+        _card(columns[3], "Checklist", f":red[Link {link.number} red]",
+              link.title + (f"; next: link {after}" if after else ""))
     else:
         greens = sum(link.status == GREEN for link in chain.links)
         _card(columns[3], "Checklist", f"{greens} of 5 green", "no link is red")
@@ -70,9 +79,11 @@ def chain_at_a_glance(chain: Chain) -> None:
         label, icon, color = STATUS_BADGES.get(link.status,
                                                ("unknown", ":material/help:", "gray"))
         gap = f" · {chain.metric.format_gap(link.gap)}" if link.gap is not None else ""
-        weight = "**" if link.name == chain.first_red else ""
-        st.markdown(f":{color}-badge[{icon} {label}] {weight}{link.number}. {link.title}"
-                    f"{weight}{gap}")
+        weight = "**" if link.name == chain.focus else ""
+        role = " · focus" if link.name == chain.focus else \
+            " · next" if link.name in chain.next else ""
+        st.markdown(f":{color}-badge[{icon} {label}{role}] {weight}{link.number}. "
+                    f"{link.title}{weight}{gap}")
 
 
 def status_box(status: ProjectStatus) -> None:

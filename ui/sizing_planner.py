@@ -24,10 +24,12 @@ from strategy_core.sizing import (
     plan_split,
     source_counts_from_rows,
 )
+from strategy_core.sizing.planner import inputs_of
+from strategy_core.sizing.source_choices import choices_from_rows, plan_with_choices
 from strategy_core.store import Store
 from strategy_core.store.projects import Project
 from strategy_core.usecases import sizing as usecase
-from ui import cache, charts, stale_edits, widgets
+from ui import cache, charts, sizing_sources, stale_edits, widgets
 from ui.session import flash
 from ui.sizing import attempt, bullets, runs_with_predictions, source_counts
 
@@ -79,13 +81,13 @@ def planner(store: Store, project: Project) -> SplitPlan | None:
     left, right = st.columns([2, 3])
     with left:
         edited = st.data_editor(
-            pd.DataFrame([{"source": name, "count": count} for name, count in saved.sources],
-                         columns=["source", "count"]),
+            sizing_sources.editor_frame(saved),
             key=f"sizing_plan_sources_{token}", num_rows="dynamic", hide_index=True,
             column_config={
                 "source": st.column_config.TextColumn("Source", required=True, max_chars=80),
                 "count": st.column_config.NumberColumn("Examples", min_value=0, step=1,
                                                        format="localized", required=True),
+                **sizing_sources.choice_columns(),
             })
         counts = attempt(lambda: source_counts_from_rows(edited.to_dict("records"),
                                                           ("count",))["count"])
@@ -97,6 +99,11 @@ def planner(store: Store, project: Project) -> SplitPlan | None:
         target = st.selectbox(
             "Target: the data the product will see", names, key=f"sizing_plan_target_{token}",
             index=names.index(saved.target) if saved.target in names else len(names) - 1)
+        capacity = sizing_sources.capacity_input(saved, token)
+        choices = attempt(lambda: choices_from_rows(edited.to_dict("records"), target,
+                                                    capacity))
+        if choices is None:
+            return None
         dev = test = None
         default = attempt(lambda: plan_split(counts, target))
         if default is None:
@@ -112,15 +119,17 @@ def planner(store: Store, project: Project) -> SplitPlan | None:
                 "Test examples", min_value=0, step=100, key=f"sizing_plan_test_{token}_{target}",
                 value=saved.test if saved.test is not None else default.test[target])
             dev, test = int(dev or 0), int(test or 0)
-    inputs = PlanInputs(tuple(counts.items()), target, dev, test)
-    plan = default if not custom else attempt(lambda: plan_split(counts, target, dev, test))
+    inputs = PlanInputs(tuple(counts.items()), target, dev, test, *inputs_of(choices, counts))
+    chosen = attempt(lambda: plan_with_choices(counts, target, dev, test, choices))
+    plan = None if chosen is None else chosen.plan
     with right:
         if plan is None:
             return None
         _show_plan(plan)
     _plan_metrics(plan)
-    st.success(escape(plan.verdict), icon=":material/call_split:")
+    st.success(escape(chosen.verdict), icon=":material/call_split:")  # type: ignore[union-attr]
     bullets(plan.reasons)
+    sizing_sources.show_choices(chosen)  # type: ignore[arg-type]
     _save_controls(store, project, plan, inputs, saved)
     return plan
 

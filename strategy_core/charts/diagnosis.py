@@ -376,7 +376,7 @@ def chain_frame(chain: Chain) -> pd.DataFrame:
             "link": f"{link.number}. {link.title}",
             "points": (link.gap or 0.0) * gap_scale(metric),
             "status": STATUS_LABELS[link.status], "label": label,
-            "first_red": link.name == chain.first_red,
+            "focus": link.name == chain.focus,
         })
     return pd.DataFrame(rows)
 

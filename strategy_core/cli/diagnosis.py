@@ -25,6 +25,7 @@ from strategy_core.diagnosis import (
     decompose,
     focus_verdict,
     format_interval,
+    runner_up_note,
 )
 from strategy_core.errors import InputError
 from strategy_core.project_metric import PRESETS, parse_level
@@ -113,11 +114,12 @@ def cmd_checklist(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     lines = [f"{project.name}, run {run.name} (tolerance {format_points(chain.tolerance)})"]
     for link in chain.links:
         gap = format_points(link.gap) if link.gap is not None else "–"
-        lines.append(f"  {link.number}. {link.status:8} {gap:>9}  {link.title}")
+        role = "  <- focus" if link.name == chain.focus else \
+            "  <- next" if link.name in chain.next else ""
+        lines.append(f"  {link.number}. {link.status:8} {gap:>9}  {link.title}{role}")
     lines.append(chain_verdict(chain))
+    lines += list(chain.reasons[1:])
     lines += [f"  - {knob.as_text()}" for knob in chain.knobs]
-    if chain.real_world_advice and chain.first_red != "real_world":
-        lines.append(chain.real_world_advice)
     return payload, "\n".join(lines)
 
 
@@ -149,7 +151,11 @@ def _diagnosis_text(result: Decomposition, title: str | None) -> str:
         lines.append(f"  {GAP_LABELS[name]:16} {metric.format_gap(getattr(result, name)):>9}"
                      f"{extra}{marker}")
     lines.append(focus_verdict(result))
+    note = runner_up_note(result)
+    if note is not None:
+        lines.append(note)
     lines += [f"  - {action}" for action in result.actions]
+    lines += list(result.not_helpful)
     lines += [f"{FLAG_LABELS[flag]}: {text}" for flag, text in result.flag_explanations.items()]
     if result.significance_note:
         lines.append(result.significance_note)

@@ -1,7 +1,9 @@
 """Commands for error analysis: `import-predictions`, `ceiling`, `mislabel` (docs/rules.md §4,
 §5, §18). Under a project metric that is not a rate, `import-predictions` loads regression
 rows or per-example values, `--review` draws the worst examples (or those past
-`--threshold`) and `ceiling` gives the ceilings in the metric's units."""
+`--threshold`) and `ceiling` gives the ceilings in the metric's units. `ceiling --effort`
+gives each category's effort and so its priority (ceiling per unit of effort); with
+`--project` it records the efforts for the project, as the page's effort editor does."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from strategy_core.predictions_csv import SPLIT_LABELS
 from strategy_core.rates import format_pct, format_points, parse_rate
 
 CATEGORY_FIELDS = ("name", "count", "share", "share_low", "share_high", "ceiling",
-                   "error_if_fixed")
+                   "error_if_fixed", "effort", "priority")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -40,6 +42,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="examples tagged with a category (repeat per category)")
     p.add_argument("--project", help="read the counts of a stored review sample")
     p.add_argument("--sample", help="the review sample's name (with --project)")
+    p.add_argument("--effort", action="append", metavar="NAME=N",
+                   help="a category's effort in any unit (days, weeks), for its priority; "
+                        "with --project it is recorded for the project ('NAME=' clears it)")
     p.set_defaults(handler=cmd_ceiling)
 
     p = add_command(sub, "mislabel", common)
@@ -139,12 +144,14 @@ def _number(text: str, what: str) -> float:
 
 
 def cmd_ceiling(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    efforts = {name: _effort(value, name)
+               for name, value in parse_pairs(args.effort, "--effort").items()}
     if args.project or args.sample:
         if not (args.project and args.sample):
             raise InputError("--project and --sample go together")
         if args.reviewed or args.count:
             raise InputError("give either --project and --sample, or --reviewed and --count")
-        summary = _stored_summary(args)
+        summary = _stored_summary(args, efforts)
         if not hasattr(summary, "dev_error"):
             return summary  # a review of per-example values: payload and text
     else:
@@ -154,23 +161,63 @@ def cmd_ceiling(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
         counts = {name: parse_count(value, f"--count {name}")
                   for name, value in parse_pairs(args.count, "--count").items()}
         summary = summarize_review(parse_rate(args.dev_error, what="--dev-error"),
-                                   parse_count(args.reviewed, "--reviewed"), counts)
+                                   parse_count(args.reviewed, "--reviewed"), counts,
+                                   {name: e for name, e in efforts.items() if e is not None})
     payload = {
         "dev_error": summary.dev_error,
         "reviewed": summary.reviewed,
         "adequacy": summary.adequacy,
         "categories": [{k: c.as_dict()[k] for k in CATEGORY_FIELDS} for c in summary.categories],
+        "priority_order": list(summary.priority_order),
     }
     lines = [f"{summary.reviewed} reviewed ({ADEQUACY_LABELS[summary.adequacy]} review), "
              f"dev error {format_pct(summary.dev_error)}"]
     lines += [f"  {c.name:28} {c.count:>5}  {format_pct(c.share):>6} "
               f"[{format_pct(c.share_low)}–{format_pct(c.share_high)}]  ceiling "
               f"{format_points(c.ceiling, 2):>9}  → at best {format_pct(c.error_if_fixed, 2)}"
+              + _priority_text(c.effort, c.priority, format_points(c.priority, 3))
               for c in summary.categories]
+    if summary.priority_order:
+        lines.append(f"Priority (ceiling per unit of effort): "
+                     f"{', '.join(summary.priority_order)}")
     return payload, "\n".join(lines)
 
 
-def _stored_summary(args: argparse.Namespace):  # noqa: ANN202 - ReviewSummary
+def _effort(text: str, name: str) -> float | None:
+    """A category's effort from `--effort NAME=N`: a positive number, or empty to clear."""
+    if text.strip().casefold() in ("", "none"):
+        return None
+    value = _number(text, f"--effort {name}")
+    if not 0 < value < float("inf"):
+        raise InputError(f"--effort {name} must be a positive number, not '{text}'")
+    return value
+
+
+def _priority_text(effort: float | None, priority: float | None, shown: str) -> str:
+    if effort is None or priority is None:
+        return ""
+    return f"  effort {effort:g}  priority {shown}"
+
+
+def _record_efforts(store, project_id: int,  # noqa: ANN001 - a Store
+                    efforts: dict[str, float | None]) -> None:
+    """Record `--effort` for the project's categories (names match whatever their case),
+    refused whole when a name is not a category."""
+    from strategy_core.usecases.error_analysis import categories, set_efforts
+
+    known = categories(store, project_id)
+    by_name = {c.name.casefold(): c for c in known}
+    unknown = [name for name in efforts if name.casefold() not in by_name]
+    if unknown:
+        raise InputError(f"--effort: no category named '{unknown[0]}' (the project's: "
+                         + ", ".join(c.name for c in known) + ")")
+    chosen = {by_name[name.casefold()]: effort for name, effort in efforts.items()}
+    set_efforts(store, project_id, {c.id: effort for c, effort in chosen.items()},
+                expected={c.id: c.version for c in chosen})
+
+
+def _stored_summary(args: argparse.Namespace,  # noqa: ANN202 - ReviewSummary
+                    efforts: dict[str, float | None]):
     from strategy_core.usecases.error_analysis import analyze_sample, sample_by_name
     from strategy_core.usecases.projects import resolve_project
 
@@ -180,16 +227,19 @@ def _stored_summary(args: argparse.Namespace):  # noqa: ANN202 - ReviewSummary
     override = None if args.dev_error is None else parse_rate(args.dev_error,
                                                                what="--dev-error")
     analysis = analyze_sample(store, sample.id, override)
-    if analysis.rule is not None:
-        return _values_output(analysis, sample.name)
-    if analysis.summary is None:
+    if analysis.rule is None and analysis.summary is None:  # refused before efforts are saved
         raise InputError(f"sample '{sample.name}': {analysis.missing} "
                          "(on the command line: --dev-error)")
+    if efforts:
+        _record_efforts(store, project.id, efforts)
+        analysis = analyze_sample(store, sample.id, override)
+    if analysis.rule is not None:
+        return _values_output(analysis, sample.name)
     return analysis.summary
 
 
 VALUE_FIELDS = ("name", "count", "share", "share_low", "share_high", "gain", "value_share",
-                "ceiling", "metric_if_fixed")
+                "ceiling", "metric_if_fixed", "effort", "priority")
 
 
 def _values_output(analysis, name: str) -> tuple[dict[str, Any], str]:  # noqa: ANN001
@@ -205,14 +255,20 @@ def _values_output(analysis, name: str) -> tuple[dict[str, Any], str]:  # noqa: 
     digits = metric.precision + 1
     payload.update(metric.as_json(), dev_value=summary.dev_value, adequacy=summary.adequacy,
                    categories=[{k: c.as_dict()[k] for k in VALUE_FIELDS}
-                               for c in summary.categories])
+                               for c in summary.categories],
+                   priority_order=list(summary.priority_order))
     lines.append(f"{summary.reviewed} reviewed ({ADEQUACY_LABELS[summary.adequacy]} review), "
                  f"dev {metric.name} {metric.format(summary.dev_value, digits)} "
                  f"over {summary.dev_n:,} dev examples")
     lines += [f"  {c.name:28} {c.count:>5}  {format_pct(c.share):>6} of examples, "
               f"{format_pct(c.value_share):>6} of their error  ceiling "
               f"{metric.format_gap(c.ceiling, digits):>12}  → at best "
-              f"{metric.format(c.metric_if_fixed, digits)}" for c in summary.categories]
+              f"{metric.format(c.metric_if_fixed, digits)}"
+              + _priority_text(c.effort, c.priority, metric.format_gap(c.priority, digits + 1))
+              for c in summary.categories]
+    if summary.priority_order:
+        lines.append(f"Priority (ceiling per unit of effort): "
+                     f"{', '.join(summary.priority_order)}")
     return payload, "\n".join(lines)
 
 

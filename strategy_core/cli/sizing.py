@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from strategy_core.cli import add_command, parse_count, parse_pairs
+from strategy_core.cli.sizing_choices import chosen_plan_output, register_choices, source_choices
 from strategy_core.errors import InputError
 from strategy_core.project_metric import PRESETS, ProjectMetric, with_changes
 from strategy_core.rates import format_pct, parse_rate
@@ -22,6 +23,7 @@ from strategy_core.sizing import (
     plan_split,
     split_sizes,
 )
+from strategy_core.sizing.source_choices import plan_with_choices
 
 SPLIT_NAMES = {"train": "train", "train_dev": "train-dev", "dev": "dev", "test": "test"}
 
@@ -68,6 +70,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--dev", metavar="N", help="dev set size (default: a quarter of the target, "
                                              "at most 10,000)")
     p.add_argument("--test", metavar="N", help="test set size (default as for dev)")
+    register_choices(p)
     p.set_defaults(handler=cmd_plan_split)
 
     p = add_command(sub, "compare-dist", common)
@@ -179,6 +182,9 @@ def cmd_plan_split(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     target = args.target.strip()
     dev = None if args.dev is None else parse_count(args.dev, "--dev")
     test = None if args.test is None else parse_count(args.test, "--test")
+    choices = source_choices(args)
+    if choices.any:
+        return chosen_plan_output(plan_with_choices(sources, target, dev, test, choices))
     plan = plan_split(sources, target, dev=dev, test=test)
     width = max(len(name) for name in sources)
     lines = [f"{'':{width}}  " + "  ".join(f"{label:>10}" for label in SPLIT_NAMES.values())]

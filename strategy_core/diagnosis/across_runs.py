@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from strategy_core.diagnosis.decomposition import Decomposition, _clean, decompose
+from strategy_core.diagnosis.focus import focus_label, record_human_action, unknown_sentence
 from strategy_core.diagnosis.gaps import (
     _LEVEL_NAMES,
     FOCUS_NONE,
+    FOCUS_UNKNOWN,
     GAP_LABELS,
     GAP_NAMES,
     ErrorLevels,
@@ -68,55 +70,70 @@ def levels_of_run(run: Run, human: float | None,
 
 def diagnose_runs(
     runs: Sequence[Run], human: float | None, confidence: float = 0.95,
-    metric: ProjectMetric = ERROR_RATE,
+    metric: ProjectMetric = ERROR_RATE, tolerance: float = 0.0,
 ) -> tuple[RunDiagnosis, ...]:
     """Decompose every run (docs/rules.md §1) against the same human level, keeping the runs' order
-    (the store gives them oldest first, by created time), in the project's metric."""
+    (the store gives them oldest first, by created time), in the project's metric, with the
+    focus chosen above the project's ``tolerance`` (docs/rules.md §2)."""
     levels = [levels_of_run(run, human, metric) for run in runs]
     if not 0 < confidence < 1:
         raise InputError("confidence must be between 0 and 1 (e.g. 0.95)")
     intervals = _answer([_interval_requests(item) for item in levels], confidence,
                         [metric.shown().sign] * len(levels))
     return tuple(
-        RunDiagnosis(run, decompose(item, confidence, intervals=run_intervals))
+        RunDiagnosis(run, decompose(item, confidence, intervals=run_intervals,
+                                    tolerance=tolerance))
         for run, item, run_intervals in zip(runs, levels, intervals, strict=True)
     )
 
 
 def focus_verdict(decomposition: Decomposition, run_name: str | None = None) -> str:
-    """The decision in one sentence: which gap to work on, its size and the rule (docs/rules.md
-    §1)."""
+    """The decision in one sentence (docs/rules.md §1): the gap `choose_focus` picked, its
+    size and the rule; "not enough information" and what is missing; or why no gap needs
+    work. A focus whose interval holds 0 is worded as tentative."""
     on = f" for run {run_name}" if run_name else ""
+    choice, metric = decomposition.choice, decomposition.metric
     focus = decomposition.focus
+    if focus == FOCUS_UNKNOWN:
+        return (f"{unknown_sentence(choice, decomposition.levels, decomposition.gaps, on)} "
+                f"{record_human_action(metric)}")
     if focus == FOCUS_NONE:
         if not any(value is not None for value in decomposition.gaps.values()):
             return f"No diagnosis{on}: record the training and dev errors first."
+        if choice.largest is not None and choice.tolerance > 0:
+            largest = choice.largest
+            return (f"No gap{on} is above the tolerance of {metric.format_gap(choice.tolerance)}"
+                    f" (the largest, {GAP_LABELS[largest].lower()}, is "
+                    f"{metric.format_gap(decomposition.gaps[largest])}): check the model in "
+                    "the real world and, if it falls short there, change the dev set or the "
+                    "metric.")
         return (
             f"No gap is positive{on}: check the model in the real world and, if it falls "
             "short there, change the dev set or the metric."
         )
     value = decomposition.gaps[focus]
-    metric = decomposition.metric
     formula = gap_formula(focus, metric)
     if decomposition.variance_uses_dev and focus == "variance":
         formula = formula.replace("training-dev", "dev")
+    work = "Tentatively, work on" if decomposition.tentative else "Work on"
     verdict = (
-        f"Work on {GAP_LABELS[focus].lower()}{on}: at {metric.format_gap(value)} ({formula}) "
+        f"{work} {GAP_LABELS[focus].lower()}{on}: at {metric.format_gap(value)} ({formula}) "
         "it is the largest gap"
     )
-    if decomposition.significant.get(focus) is False:
+    if decomposition.tentative:
         verdict += ", though on these set sizes it is not significant"
     return verdict + "."
 
 
 def trend_summary(diagnoses: Sequence[RunDiagnosis]) -> str | None:
     """How the newest run's focus gap moved: since the run where it became the focus, or
-    since the previous run when the focus just changed. None with fewer than two runs."""
+    since the previous run when the focus just changed. None with fewer than two runs or
+    when the newest run has no focus gap."""
     if len(diagnoses) < 2:
         return None
     newest = diagnoses[-1]
     focus = newest.decomposition.focus
-    if focus == FOCUS_NONE:
+    if focus not in GAP_LABELS:
         return None
     streak_start = len(diagnoses) - 1
     while streak_start > 0 and diagnoses[streak_start - 1].decomposition.focus == focus:
@@ -134,8 +151,9 @@ def trend_summary(diagnoses: Sequence[RunDiagnosis]) -> str | None:
         )
     previous = diagnoses[-2]
     before = previous.decomposition.focus
-    if before == FOCUS_NONE:
-        return f"{label} became the focus with this run, after a run with no positive gap."
+    if before not in GAP_LABELS:
+        without = "no positive gap" if before == FOCUS_NONE else "not enough information"
+        return f"{label} became the focus with this run, after a run with {without}."
     then_before = previous.decomposition.gaps[before]
     now_before = newest.decomposition.gaps[before]
     return (
@@ -169,7 +187,7 @@ def decomposition_table(diagnoses: Sequence[RunDiagnosis]) -> pd.DataFrame:
             "created": item.run.created,
             **{name: getattr(levels, name) for name in _LEVEL_NAMES},
             **{name: _clean(value) for name, value in result.gaps.items()},
-            "focus": GAP_LABELS.get(result.focus, "none"),
+            "focus": GAP_LABELS.get(result.focus, focus_label(result.choice).lower()),
             "focus_significant": significant,
             "flags": ", ".join(FLAG_LABELS[flag] for flag in result.flags),
         })

@@ -6,13 +6,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from strategy_core.diagnosis.focus import (
+    Focus,
+    choose_focus,
+    record_human_action,
+    runner_up_sentence,
+    unknown_sentence,
+    unmeasured_bias_bound,
+)
 from strategy_core.diagnosis.gaps import (
     _LEVEL_NAMES,
-    CLOSE_BEHIND_SHARE,
+    ACTIONS,
     FOCUS_NONE,
+    FOCUS_UNKNOWN,
     GAP_ACTIONS,
     GAP_LABELS,
     GAP_NAMES,
+    NOT_HELPFUL,
     REAL_WORLD_ACTION,
     RECORD_LEVELS_ACTION,
     TIE_TOLERANCE,
@@ -44,6 +54,23 @@ class Decomposition:
     confidence: float = 0.95
     significance_note: str | None = None
     reasons: tuple[str, ...] = ()
+    # The rule's whole answer (docs/rules.md §1): next in line, largest gap, tolerance.
+    choice: Focus = field(default_factory=lambda: Focus(FOCUS_NONE))
+
+    @property
+    def tolerance(self) -> float:
+        """The tolerance the focus was chosen with (0: every positive gap counts)."""
+        return self.choice.tolerance
+
+    @property
+    def tentative(self) -> bool:
+        """The focus rests on a gap whose interval holds 0 (it may be noise)."""
+        return self.choice.decided and self.significant.get(self.focus) is False
+
+    @property
+    def not_helpful(self) -> tuple[str, ...]:
+        """What does not help the focus gap (MLY ch. 25: more data for avoidable bias)."""
+        return NOT_HELPFUL.get(self.focus, ())
 
     @property
     def variance_uses_dev(self) -> bool:
@@ -70,6 +97,9 @@ class Decomposition:
         out: dict = {name: _clean(getattr(self.levels, name)) for name in _LEVEL_NAMES}
         out.update({name: _clean(value) for name, value in self.gaps.items()})
         out["focus"] = self.focus
+        out["runner_up"] = self.runner_up
+        out["next"] = list(self.choice.next)
+        out["tolerance"] = _clean(self.tolerance)
         out["flags"] = list(self.flags)
         out["actions"] = list(self.actions)
         if self.intervals:
@@ -87,14 +117,16 @@ def decompose(
     confidence: float = 0.95,
     *,
     intervals: Mapping[str, Interval] | None = None,
+    tolerance: float = 0.0,
 ) -> Decomposition:
     """Split a run's error into avoidable bias, variance, data mismatch, dev overfitting.
 
     docs/rules.md §1: bias T − H (needs H), variance TD − T (D − T without TD), data mismatch
-    D − TD (needs TD), dev overfitting X − D (needs X). The focus is the largest positive
-    gap, ties within 1e-9 going to the earlier row; ``none`` when no gap is positive.
-    ``intervals`` are the gaps' intervals when the caller computed them already
-    (`diagnose_runs` does, for every run at once).
+    D − TD (needs TD), dev overfitting X − D (needs X). The focus is `choose_focus`'s: the
+    largest gap above ``tolerance`` (the project's, from the use case; 0 here), ties within
+    1e-9 going to the earlier row; ``none`` when no gap is above it; ``not_enough_information``
+    when an unmeasured avoidable bias could be the largest. ``intervals`` are the gaps'
+    intervals when the caller computed them already (`diagnose_runs` does, for every run).
     """
     if not 0 < confidence < 1:
         raise InputError("confidence must be between 0 and 1 (e.g. 0.95)")
@@ -106,10 +138,13 @@ def decompose(
         "data_mismatch": gap(d, td),
         "dev_overfitting": gap(x, d),
     }
-    focus, runner_up = _focus(gaps)
+    choice = choose_focus(gaps, tolerance, unmeasured_bias_bound(levels))
+    focus = choice.gap
     flags = _flags(levels)
-    if focus != FOCUS_NONE:
+    if choice.decided:
         actions = GAP_ACTIONS[focus]
+    elif focus == FOCUS_UNKNOWN:
+        actions = (record_human_action(levels.metric),)
     elif any(gap is not None for gap in gaps.values()):
         actions = (REAL_WORLD_ACTION,)
     else:
@@ -117,11 +152,11 @@ def decompose(
     intervals = dict(_intervals(levels, confidence) if intervals is None else intervals)
     significant = {name: not interval.contains_zero() for name, interval in intervals.items()}
     note = _significance_note(focus, intervals, significant, confidence)
-    reasons = _reasons(levels, gaps, focus, runner_up, flags, note)
+    reasons = _reasons(levels, gaps, choice, flags, note)
     return Decomposition(
         levels=levels,
         focus=focus,
-        runner_up=runner_up,
+        runner_up=choice.runner_up,
         flags=flags,
         actions=actions,
         intervals=intervals,
@@ -129,6 +164,7 @@ def decompose(
         confidence=confidence,
         significance_note=note,
         reasons=reasons,
+        choice=choice,
         **gaps,
     )
 
@@ -151,27 +187,6 @@ def format_interval(interval: Interval, metric: ProjectMetric | None = None) -> 
            f"{metric.format_gap(interval.high, digits)}"
 
 
-def _focus(gaps: dict[str, float | None]) -> tuple[str, str | None]:
-    """The largest positive gap (earlier row on a tie) and the gap close behind it, if any."""
-    ranked: list[tuple[str, float]] = []
-    for name in GAP_NAMES:  # chain order; insertion after equals keeps earlier rows first
-        value = gaps[name]
-        if value is None or value <= TIE_TOLERANCE:
-            continue
-        position = len(ranked)
-        for index, (_, other) in enumerate(ranked):
-            if value > other + TIE_TOLERANCE:
-                position = index
-                break
-        ranked.insert(position, (name, value))
-    if not ranked:
-        return FOCUS_NONE, None
-    focus_value = ranked[0][1]
-    if len(ranked) > 1 and ranked[1][1] >= CLOSE_BEHIND_SHARE * focus_value - TIE_TOLERANCE:
-        return ranked[0][0], ranked[1][0]
-    return ranked[0][0], None
-
-
 def _flags(levels: ErrorLevels) -> tuple[str, ...]:
     """Flags when a later split does better than an earlier one, in the metric's direction."""
     h, t, td, d, x = levels.human, levels.train, levels.train_dev, levels.dev, levels.test
@@ -191,8 +206,7 @@ def _flags(levels: ErrorLevels) -> tuple[str, ...]:
 def _reasons(
     levels: ErrorLevels,
     gaps: dict[str, float | None],
-    focus: str,
-    runner_up: str | None,
+    choice: Focus,
     flags: tuple[str, ...],
     note: str | None,
 ) -> tuple[str, ...]:
@@ -209,31 +223,49 @@ def _reasons(
     listing = ", ".join(
         f"{GAP_LABELS[name].lower()} {metric.format_gap(value)}" for name, value in known.items()
     )
-    if focus == FOCUS_NONE:
+    if choice.gap == FOCUS_UNKNOWN:
+        reasons.append(f"{unknown_sentence(choice, levels, gaps)} Gaps measured: {listing}.")
+    elif choice.gap == FOCUS_NONE:
+        above = "above the tolerance of " + metric.format_gap(choice.tolerance) \
+            if choice.largest is not None and choice.tolerance > 0 else "positive"
         reasons.append(
-            f"No gap is positive ({listing}): the {_levels_word(metric)} do not point to more "
+            f"No gap is {above} ({listing}): the {_levels_word(metric)} do not point to more "
             "work on bias, variance, data mismatch or the dev set. " + REAL_WORLD_ACTION
         )
     else:
-        label = GAP_LABELS[focus]
-        formula = gap_formula(focus, metric)
-        if focus == "variance" and levels.train_dev is None:
-            formula = (f"{gap_formula('variance', metric).replace('training-dev', 'dev')}, "
-                       "as no training-dev level is recorded")
-            if metric.is_error_rate:
-                formula = "dev − training, as no training-dev error is recorded"
-        reasons.append(
-            f"Focus: {label.lower()}, the largest gap at {metric.format_gap(known[focus])} "
-            f"({formula}); gaps: {listing}."
-        )
-        if runner_up is not None:
-            reasons.append(_runner_up_sentence(focus, runner_up, known, metric))
-        todo = "; ".join(_lower_first(action.rstrip(".")) for action in GAP_ACTIONS[focus])
-        reasons.append(f"What to try: {todo}.")
+        reasons.extend(_focus_reasons(levels, gaps, choice, listing))
     reasons.extend(flag_explanation(flag, metric) for flag in flags)
     if note is not None:
         reasons.append(note)
     return tuple(reasons)
+
+
+def _focus_reasons(levels: ErrorLevels, gaps: dict[str, float | None], choice: Focus,
+                   listing: str) -> list[str]:
+    """The focus and why, what comes next, and what to try (docs/rules.md §1)."""
+    metric, focus = levels.metric, choice.gap
+    formula = gap_formula(focus, metric)
+    if focus == "variance" and levels.train_dev is None:
+        formula = (f"{gap_formula('variance', metric).replace('training-dev', 'dev')}, "
+                   "as no training-dev level is recorded")
+        if metric.is_error_rate:
+            formula = "dev − training, as no training-dev error is recorded"
+    above = f", above the tolerance of {metric.format_gap(choice.tolerance)}" \
+        if choice.tolerance > 0 else ""
+    reasons = [f"Focus: {GAP_LABELS[focus].lower()}, the largest gap at "
+               f"{metric.format_gap(gaps[focus])} ({formula}){above}; gaps: {listing}."]
+    if choice.bias_bound is not None:
+        reasons.append(
+            f"Without a human level avoidable bias is unmeasured, but it is at most "
+            f"{metric.format_gap(choice.bias_bound)} (training against the best possible "
+            f"level), less than {GAP_LABELS[focus].lower()}: the focus stands.")
+    runner_up = runner_up_sentence(choice, gaps, metric)
+    if runner_up is not None:
+        reasons.append(runner_up)
+    todo = "; ".join(_lower_first(action.what) for action in ACTIONS[focus])
+    reasons.append(f"What to try: {todo}.")
+    reasons.extend(NOT_HELPFUL.get(focus, ()))
+    return reasons
 
 
 def _levels_word(metric: ProjectMetric) -> str:
@@ -253,24 +285,10 @@ def levels_sentence(levels: ErrorLevels) -> str:
     return f"{_levels_word(metric).capitalize()}: {text}."
 
 
-def _runner_up_sentence(focus: str, runner_up: str, gaps: dict[str, float],
-                        metric: ProjectMetric | None = None) -> str:
-    metric = metric or ProjectMetric()
-    label = GAP_LABELS[focus].lower()
-    if abs(gaps[runner_up] - gaps[focus]) <= TIE_TOLERANCE:
-        return (f"{GAP_LABELS[runner_up]} is tied with {label}; {label} comes first in the "
-                "chain, and fixing it moves the later gaps anyway.")
-    return (f"{GAP_LABELS[runner_up]} ({metric.format_gap(gaps[runner_up])}) is close behind: "
-            "plan to work on it next.")
-
-
 def runner_up_note(decomposition: Decomposition) -> str | None:
-    """The gap tied with the focus or close behind it (docs/rules.md §1 ties go to chain order)."""
-    if decomposition.focus == FOCUS_NONE or decomposition.runner_up is None:
-        return None
-    known = {name: value for name, value in decomposition.gaps.items() if value is not None}
-    return _runner_up_sentence(decomposition.focus, decomposition.runner_up, known,
-                               decomposition.metric)
+    """The gap tied with the focus or close behind it (docs/rules.md §1), in the one
+    sentence every surface shows (`runner_up_sentence`)."""
+    return runner_up_sentence(decomposition.choice, decomposition.gaps, decomposition.metric)
 
 
 def _lower_first(text: str) -> str:

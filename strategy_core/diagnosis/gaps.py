@@ -15,9 +15,10 @@ from strategy_core.values.project_metric import ERROR_RATE, ProjectMetric
 # row"); a gap must exceed it to count as positive, so float noise never becomes a focus.
 TIE_TOLERANCE = 1e-9
 
-# A second gap of at least this share of the focus gap is "close behind" it (docs/rules.md §1:
-# avoidable bias 10% with data mismatch 9% close behind).
-CLOSE_BEHIND_SHARE = 0.8
+# A second gap above the tolerance and at least this share of the focus gap is the runner-up,
+# named with the focus on every surface (docs/rules.md §1: avoidable bias 8.3 pts with data
+# mismatch 5.2 pts; the course's answer names both).
+RUNNER_UP_SHARE = 0.5
 
 
 class Gap(NamedTuple):
@@ -39,35 +40,96 @@ GAPS: tuple[Gap, ...] = (
 GAP_NAMES: tuple[str, ...] = tuple(gap.name for gap in GAPS)
 GAP_LABELS: dict[str, str] = {gap.name: gap.label for gap in GAPS}
 FOCUS_NONE = "none"
+# No human level while avoidable bias could still be the largest gap: bias against the other
+# gaps cannot be told apart (docs/rules.md §1, the course's "not enough information").
+FOCUS_UNKNOWN = "not_enough_information"
+
+
+class Action(NamedTuple):
+    """Something to try for a gap and its caveat (what else it moves), MLY ch. 25 and 27."""
+
+    what: str
+    caveat: str = ""
+
+    @property
+    def text(self) -> str:
+        """'What: caveat.' as pages, the report and the command line show it."""
+        return f"{self.what}: {self.caveat}" if self.caveat else f"{self.what}."
+
 
 # Knobs shared by bias and variance use the same words, so the checklist can tell that
 # they move both links (docs/rules.md §2).
-ARCHITECTURE = "Try a different, better-suited architecture (network family or shape)."
-HYPERPARAMETER_SEARCH = "Run a hyperparameter search."
+_ARCHITECTURE = Action("Modify the architecture (network family or shape) to suit the problem "
+                       "better", "it can move avoidable bias and variance both.")
+_HYPERPARAMETER_SEARCH = Action("Run a hyperparameter search", "it can move avoidable bias "
+                                "and variance both.")
+_INPUT_FEATURES = Action(
+    "Modify the input features based on what error analysis shows (add features that help "
+    "remove a category of errors)", "new features can cut bias and variance; if variance "
+    "grows, add regularization.")
+_EARLY_STOPPING = Action(
+    "Add early stopping (stop gradient descent early, on dev error)",
+    "it cuts variance but raises avoidable bias, much like regularization; it is not "
+    "orthogonal, as it also changes how well the training set is fit.")
+ARCHITECTURE = _ARCHITECTURE.text
+HYPERPARAMETER_SEARCH = _HYPERPARAMETER_SEARCH.text
+INPUT_FEATURES = _INPUT_FEATURES.text
+EARLY_STOPPING = _EARLY_STOPPING.text
 
-GAP_ACTIONS: dict[str, tuple[str, ...]] = {
+# What to try for each gap, each with its caveat: avoidable bias from MLY ch. 25 (and the
+# course's "train longer, better optimizer"; MLY ch. 26 for the training-set error analysis),
+# variance from MLY ch. 27 (and the course's hyperparameter search).
+ACTIONS: dict[str, tuple[Action, ...]] = {
     "avoidable_bias": (
-        "Train a bigger model (more layers or units).",
-        "Train longer, or with a better optimizer (Adam, momentum, RMSprop).",
-        ARCHITECTURE,
-        HYPERPARAMETER_SEARCH,
-        "Use less regularization.",
+        Action("Increase the model size (more layers or units)", "it fits the training set "
+               "better; if variance grows, add regularization, which usually removes the "
+               "increase."),
+        _INPUT_FEATURES,
+        Action("Reduce or remove regularization (L2, L1, dropout)", "it cuts avoidable bias "
+               "but raises variance."),
+        _ARCHITECTURE,
+        Action("Train longer, or with a better optimizer (Adam, momentum, RMSprop)"),
+        _HYPERPARAMETER_SEARCH,
+        Action("Do an error analysis of the training set", "look at about 100 training "
+               "examples the model gets wrong and count their causes, as on the dev set."),
     ),
     "variance": (
-        "Get more training data.",
-        "Add regularization (L2, dropout, data augmentation).",
-        ARCHITECTURE,
-        HYPERPARAMETER_SEARCH,
+        Action("Add training data", "the simplest and most reliable fix, when much more data "
+               "and the compute to train on it are at hand."),
+        Action("Add regularization (L2, L1, dropout, data augmentation)", "it cuts variance "
+               "but raises avoidable bias."),
+        _EARLY_STOPPING,
+        Action("Select features to decrease their number or type", "it can cut variance but "
+               "may raise bias: dropping a few of 1,000 features barely moves bias, keeping 100 "
+               "may; most useful on a small training set, while with plenty of data the model "
+               "is usually better given every feature."),
+        Action("Decrease the model size (layers or units), with caution", "it can cut variance "
+               "but may raise bias, and regularization usually does better; its gain is "
+               "faster, cheaper training."),
+        _INPUT_FEATURES,
+        _ARCHITECTURE,
+        _HYPERPARAMETER_SEARCH,
     ),
     "data_mismatch": (
-        "Do a manual error analysis to see how the training data differs from the dev set.",
-        "Collect or synthesize training data that looks like the dev set (beware of "
-        "synthesizing from a small part of the real variety: the model can overfit to it).",
+        Action("Do a manual error analysis to see how the training data differs from the dev "
+               "set"),
+        Action("Collect or synthesize training data that looks like the dev set",
+               "synthesizing from a small part of the real variety lets the model overfit to "
+               "it."),
     ),
     "dev_overfitting": (
-        "Get a bigger dev set.",
-        "Refresh the dev set with new examples: the model has been tuned to the current one.",
+        Action("Get a bigger dev set"),
+        Action("Refresh the dev set with new examples", "the model has been tuned to the "
+               "current one."),
     ),
+}
+GAP_ACTIONS: dict[str, tuple[str, ...]] = {
+    name: tuple(action.text for action in actions) for name, actions in ACTIONS.items()}
+
+# What does not help a gap, said next to its actions (MLY ch. 25).
+NOT_HELPFUL: dict[str, tuple[str, ...]] = {
+    "avoidable_bias": ("Adding training data does not help here: it reduces variance, but "
+                       "usually has no significant effect on avoidable bias.",),
 }
 
 REAL_WORLD_ACTION = (
@@ -95,9 +157,9 @@ FLAG_EXPLANATIONS: dict[str, str] = {
         "the difference is noise or an easier test set, not a gain to count on."
     ),
     "no_human_level": (
-        "No human-level error is recorded, so avoidable bias cannot be measured and the "
-        "focus is chosen among the other gaps only; record human-level error (the lowest "
-        "of a typical person, an expert, a team of experts) to tell bias from variance."
+        "No human-level error is recorded, so avoidable bias cannot be measured: it could be "
+        "as large as the training error itself. Record human-level error (the lowest of a "
+        "typical person, an expert, a team of experts) to tell bias from variance."
     ),
 }
 
@@ -134,9 +196,10 @@ _METRIC_FLAGS: dict[str, str] = {
         "and the difference is noise or an easier test set, not a gain to count on."
     ),
     "no_human_level": (
-        "No human level is recorded, so avoidable bias cannot be measured and the focus is "
-        "chosen among the other gaps only; record human level in {name} (the best of a "
-        "typical person, an expert, a team of experts) to tell bias from variance."
+        "No human level is recorded, so avoidable bias cannot be measured: it could be as "
+        "large as the distance from training {name} to the best possible level. Record human "
+        "level in {name} (the best of a typical person, an expert, a team of experts) to "
+        "tell bias from variance."
     ),
 }
 

@@ -89,7 +89,8 @@ def _significance_note(
             f"Not significant ({level} interval holds 0): {', '.join(noise)}; on these set "
             "sizes those gaps may be noise, so do not choose work on their account."
         )
+    stands = ", so the focus stands" if focus in GAP_LABELS else ""
     return (
         f"Every gap with an interval is significant at {level}: the differences are unlikely "
-        "to be noise, so the focus stands."
+        f"to be noise{stands}."
     )

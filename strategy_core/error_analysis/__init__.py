@@ -7,8 +7,9 @@ and the reasons out.
 One module per topic, everything public re-exported here: `categories` (the reserved
 category, category names, tag marks), `review` (adequacy, shares, ceilings, priority),
 `labels` (the fix-labels verdict and the label audit), `eyeball` (is the eyeball set
-overfit), `values` and `value_summary` (reviews of per-example values,
-§18); `common` holds the count checks they share.
+overfit), `sources` (the review's dev error against the run's recorded one), `values`
+and `value_summary` (reviews of per-example values, §18); `common` holds the count checks
+they share.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ from strategy_core.error_analysis.review import (
     ReviewSummary,
     adequacy,
     summarize_review,
+    tentative_review,
+    tentative_words,
 )
+from strategy_core.error_analysis.sources import DevErrorSources, compare_dev_errors
 from strategy_core.error_analysis.value_summary import summarize_value_review
 from strategy_core.error_analysis.values import (
     FILE_KINDS,
@@ -62,6 +66,7 @@ __all__ = [
     "ADEQUACY_LEVELS",
     "ADEQUACY_MEANINGS",
     "CategoryShare",
+    "DevErrorSources",
     "EyeballCheck",
     "FILE_KINDS",
     "MEASURES",
@@ -86,9 +91,12 @@ __all__ = [
     "RunSplitErrors",
     "adequacy",
     "category_name",
+    "compare_dev_errors",
     "eyeball_blackbox",
     "label_audit",
     "mislabel_verdict",
     "parse_tag_mark",
     "summarize_review",
+    "tentative_review",
+    "tentative_words",
 ]

@@ -67,6 +67,12 @@ class EyeballCheck:
     overfit: bool
     reasons: tuple[str, ...]
 
+    @property
+    def settled(self) -> bool:
+        """At least two runs were compared: "not overfit" is a finding, not a wait for data
+        (docs/rules.md §4; with one run the page shows it as information, not success)."""
+        return len(self.runs) >= 2
+
     def as_dict(self) -> dict:
         return {
             "runs": [run.as_dict() for run in self.runs],

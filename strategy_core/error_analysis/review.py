@@ -64,6 +64,21 @@ def adequacy(reviewed: int) -> str:
     return level
 
 
+def tentative_review(reviewed: int) -> bool:
+    """A review in the lowest adequacy band (fewer than 20 reviewed, "very small",
+    docs/rules.md §4, MLY ch. 18): its shares are anecdotes, so a verdict resting on it is
+    worded and shown as tentative, never as a settled answer."""
+    return adequacy(reviewed) == ADEQUACY_LEVELS[0][0]
+
+
+def tentative_words(reviewed: int) -> str:
+    """What a headline resting on a very small review adds (empty for a larger review)."""
+    if not tentative_review(reviewed):
+        return ""
+    plural = "s" if reviewed != 1 else ""
+    return f", a tentative reading of only {reviewed} reviewed example{plural}"
+
+
 @dataclass(frozen=True)
 class CategoryShare:
     """One error category of a review: its share of the reviewed mistakes and its ceiling."""
@@ -108,6 +123,11 @@ class ReviewSummary:
     @property
     def adequacy_label(self) -> str:
         return ADEQUACY_LABELS[self.adequacy]
+
+    @property
+    def tentative(self) -> bool:
+        """The review is very small: its headline is a tentative reading (docs/rules.md §4)."""
+        return tentative_review(self.reviewed)
 
     def category(self, name: str) -> CategoryShare:
         for category in self.categories:
@@ -161,7 +181,8 @@ def summarize_review(
 
     share s = examples tagged / examples reviewed (an example may carry several categories,
     so shares need not add to 100%); fixing a category removes at most E·s of dev error E
-    (``ceiling``), leaving at best E − E·s (``error_if_fixed``). With an effort per
+    (``ceiling``, never above E), leaving at best E − E·s (``error_if_fixed``, never below
+    0). A very small review (fewer than 20) words its headline as tentative. With an effort per
     category, priority = ceiling / effort. The reserved "Incorrectly labeled" category is
     always present. Categories are sorted by share, largest first, ties by name.
     """
@@ -185,7 +206,7 @@ def summarize_review(
     else:
         headline = (
             f"Fixing {top.name} could cut dev error from {format_pct(error)} to at best "
-            f"{format_pct(top.error_if_fixed)}"
+            f"{format_pct(top.error_if_fixed)}{tentative_words(reviewed)}"
         )
         reasons.extend(_top_category_reasons(error, reviewed, categories))
     if sum(tagged.values()) > reviewed:
@@ -229,7 +250,7 @@ def _category_shares(
     for name, count in tagged.items():
         share = count / reviewed
         interval = _share_interval(count, reviewed)
-        ceiling = error * share
+        ceiling = min(error * share, error)  # a share is at most 1: never above E itself
         effort = effort_of.get(name)
         categories.append(
             CategoryShare(

@@ -12,6 +12,7 @@ from strategy_core.error_analysis.review import (
     ADEQUACY_MEANINGS,
     _efforts,
     adequacy,
+    tentative_words,
 )
 from strategy_core.error_analysis.values import (
     ValueCategory,
@@ -79,7 +80,7 @@ def summarize_value_review(metric: ProjectMetric, *, measure: str, dev_n: int,
         verb = "cut" if metric.direction == "lower" else "raise"
         headline = (f"Fixing {top.name} could {verb} dev {metric.name} from "
                     f"{metric.format(dev_value)} to at best "
-                    f"{metric.format(top.metric_if_fixed)}")
+                    f"{metric.format(top.metric_if_fixed)}{tentative_words(reviewed)}")
         reasons.append(_top_reason(metric, measure, top, reviewed, dev_value, value_name))
     if sum(count for count, _ in tagged.values()) > reviewed:
         reasons.append("Shares add to more than 100% because an example can carry several "

@@ -21,6 +21,7 @@ from strategy_core.error_analysis.categories import (
     _is_reserved,
 )
 from strategy_core.error_analysis.common import _share_interval, _tag_count
+from strategy_core.error_analysis.review import tentative_review
 from strategy_core.errors import InputError
 from strategy_core.values.project_metric import ProjectMetric
 
@@ -154,6 +155,11 @@ class ValueReviewSummary:
     priority_order: tuple[str, ...]
     headline: str
     reasons: tuple[str, ...]
+
+    @property
+    def tentative(self) -> bool:
+        """A very small review (docs/rules.md §4 adequacy): its headline is tentative."""
+        return tentative_review(self.reviewed)
 
     def category(self, name: str) -> ValueCategory:
         for category in self.categories:

@@ -10,6 +10,7 @@ from typing import Any
 
 from strategy_core.errors import InputError
 from strategy_core.sizing.common import _count
+from strategy_core.sizing.source_choices import SourceChoices, choices_from_rows
 
 PLAN_SETTING = "sizing.split_plan"
 MAX_SOURCE_NAME = 80
@@ -17,24 +18,43 @@ MAX_SOURCE_NAME = 80
 
 @dataclass(frozen=True)
 class PlanInputs:
-    """What the team typed into the split planner: sources with counts, the target, and
-    optional dev/test sizes (None: the 4.6 default)."""
+    """What the team typed into the split planner: sources with counts, the target,
+    optional dev/test sizes (None: the 4.6 default), and the sources left out, flagged as
+    inconsistent with the target or weighted, with the model's capacity (§23)."""
 
     sources: tuple[tuple[str, int], ...]
     target: str
     dev: int | None = None
     test: int | None = None
+    excluded: tuple[str, ...] = ()
+    inconsistent: tuple[str, ...] = ()
+    weights: tuple[tuple[str, float], ...] = ()
+    capacity: str = "unknown"
 
     def source_counts(self) -> dict[str, int]:
         return dict(self.sources)
 
+    def choices(self) -> SourceChoices:
+        """The §23 choices of these inputs."""
+        return SourceChoices(frozenset(self.excluded), frozenset(self.inconsistent),
+                             dict(self.weights), self.capacity)
+
     def as_setting(self) -> dict[str, Any]:
-        return {
-            "sources": [{"source": name, "count": count} for name, count in self.sources],
-            "target": self.target,
-            "dev": self.dev,
-            "test": self.test,
-        }
+        weights = dict(self.weights)
+        rows = []
+        for name, count in self.sources:
+            row: dict[str, Any] = {"source": name, "count": count}
+            if name in self.excluded:
+                row["use"] = False
+            if name in weights:
+                row["weight"] = weights[name]
+            if name in self.inconsistent:
+                row["inconsistent"] = True
+            rows.append(row)
+        out = {"sources": rows, "target": self.target, "dev": self.dev, "test": self.test}
+        if self.capacity != "unknown":
+            out["capacity"] = self.capacity
+        return out
 
 
 # The docs/rules.md §6 example: 200,000 web images and 10,000 phone images, the product sees phones.
@@ -52,7 +72,19 @@ def plan_inputs(value: object) -> PlanInputs:
         raise InputError("the saved split plan's target is not one of its sources")
     sizes = [None if value.get(k) is None else _count(value.get(k), what=f"saved {k} size")
              for k in ("dev", "test")]
-    return PlanInputs(tuple(counts.items()), target, sizes[0], sizes[1])
+    capacity = value.get("capacity", "unknown")
+    choices = choices_from_rows(rows, target, capacity if isinstance(capacity, str) else "")
+    return PlanInputs(tuple(counts.items()), target, sizes[0], sizes[1],
+                      *inputs_of(choices, counts))
+
+
+def inputs_of(choices: SourceChoices, counts: Mapping[str, int]
+              ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, float], ...], str]:
+    """The choices as PlanInputs fields, in the order of the sources."""
+    return (tuple(n for n in counts if n in choices.excluded),
+            tuple(n for n in counts if n in choices.inconsistent),
+            tuple((n, choices.weights[n]) for n in counts if n in choices.weights),
+            choices.capacity)
 
 
 def source_counts_from_rows(

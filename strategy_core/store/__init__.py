@@ -15,10 +15,12 @@ from strategy_core.settings import resolve_db_path, setting
 from strategy_core.store.database import Cursor, Database
 from strategy_core.store.decisions import DecisionRepo
 from strategy_core.store.metric_log import MetricLogRepo
+from strategy_core.store.optimization import OptimizationRepo
 from strategy_core.store.predictions import PredictionRepo
 from strategy_core.store.projects import ProjectRepo
 from strategy_core.store.reviews import ReviewRepo
 from strategy_core.store.runs import RunRepo
+from strategy_core.store.six_box import SixBoxRepo
 
 __all__ = ["Store", "Database", "Cursor", "open_store"]
 
@@ -35,6 +37,8 @@ class Store:
         self.predictions = PredictionRepo(self)
         self.reviews = ReviewRepo(self)
         self.metric_log = MetricLogRepo(self)
+        self.six_box = SixBoxRepo(self)
+        self.optimization = OptimizationRepo(self)
 
     @property
     def version(self) -> int:

@@ -268,6 +268,43 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        8,
+        "six-box table boxes and optimization verification (docs/rules.md §21, §22)",
+        (
+            # Human level on a distribution other than the one the project's human levels
+            # describe: 'target' (the dev/test distribution, MLY ch. 41).
+            """CREATE TABLE distribution_human_levels (
+                project_id INTEGER NOT NULL,
+                distribution VARCHAR NOT NULL,
+                level DOUBLE NOT NULL,
+                version BIGINT NOT NULL,
+                PRIMARY KEY (project_id, distribution)
+            )""",
+            # A run's level on dev/test-distribution examples that were in its training set.
+            """CREATE TABLE trained_target_levels (
+                project_id INTEGER NOT NULL,
+                run_id INTEGER NOT NULL,
+                level DOUBLE NOT NULL,
+                n BIGINT,
+                version BIGINT NOT NULL,
+                PRIMARY KEY (run_id)
+            )""",
+            # Per reviewed example of a run: S(y*) and S(y_out) (MLY ch. 44-46). A run's
+            # records are saved together and share one version.
+            """CREATE TABLE optimization_checks (
+                project_id INTEGER NOT NULL,
+                run_id INTEGER NOT NULL,
+                position INTEGER NOT NULL,
+                example_id VARCHAR NOT NULL,
+                score_correct DOUBLE NOT NULL,
+                score_output DOUBLE NOT NULL,
+                note VARCHAR NOT NULL DEFAULT '',
+                version BIGINT NOT NULL,
+                PRIMARY KEY (run_id, example_id)
+            )""",
+        ),
+    ),
 )
 
 
@@ -292,5 +329,8 @@ PROJECT_TABLES: tuple[tuple[str, str], ...] = (
     ("predictions", "set_id IN (SELECT id FROM prediction_sets WHERE project_id = ?)"),
     ("prediction_sets", "project_id = ?"),
     ("metric_changes", "project_id = ?"),
+    ("distribution_human_levels", "project_id = ?"),
+    ("trained_target_levels", "project_id = ?"),
+    ("optimization_checks", "project_id = ?"),
     ("projects", "id = ?"),
 )

@@ -113,7 +113,8 @@ _STATUS_TONES = {GREEN: GOOD, RED: BAD, UNKNOWN: NEUTRAL}
 def checklist_report_section(chain: Chain | None, settings: ChecklistSettings,
                              run_name: str) -> Section:
     """The report's checklist: the chain of the newest run (`run_name`) with the project's
-    settings, each link's status and note, the knobs of the first red link and its chart."""
+    settings, each link's status (the focus and the next links marked) and note, the knobs
+    of the focus link and its chart."""
     if chain is None:
         return Section("checklist", SECTION_TITLES["checklist"], (Paragraph(
             "No checklist yet: it follows the newest run's error levels, so it needs at "
@@ -124,7 +125,9 @@ def checklist_report_section(chain: Chain | None, settings: ChecklistSettings,
     for link in chain.links:
         gap = chain.metric.format_gap(link.gap) if link.gap is not None else (
             "–" if link.status == UNKNOWN else "team's judgement")
-        rows.append((str(link.number), link.title, gap, Badge(link.status,
+        role = " · focus" if link.name == chain.focus else \
+            " · next" if link.name in chain.next else ""
+        rows.append((str(link.number), link.title, gap, Badge(link.status + role,
                                                               _STATUS_TONES[link.status]),
                      settings.notes.get(link.name, "")))
     blocks: list[Block] = [
@@ -133,14 +136,13 @@ def checklist_report_section(chain: Chain | None, settings: ChecklistSettings,
               (True, False, True, False, False),
               f"Tolerance: {chain.metric.format_gap(chain.tolerance)}; newest run "
               f"{run_name}."),
-        Paragraph("The chain is worked in order: first fit the training set to about human "
-                  "level, then generalize to training-dev, dev, test and the real world. A "
-                  "link is green when its gap is at most the project's tolerance; the first "
-                  "red link is where to work, with knobs that act on that link alone.",
-                  style="note"),
+        Paragraph("A link is green when its gap is at most the project's tolerance. The "
+                  "focus is the link of the largest gap above the tolerance (the diagnosis "
+                  "focus, ties in chain order); the other red links come next. Turn knobs "
+                  "that act on the focus link alone.", style="note"),
     ]
-    if chain.first_red is not None:
-        link = chain.link(chain.first_red)
+    if chain.focus is not None:
+        link = chain.link(chain.focus)
         blocks.append(Bullets(tuple(knob.as_text() for knob in chain.knobs),
                               f"Knobs for link {link.number}, {LINK_TITLES[link.name].lower()}"))
     if len(chain.reasons) > 1:

@@ -23,6 +23,7 @@ from strategy_core.settings import REPO_ROOT
 from strategy_core.store import Store
 from strategy_core.store.reviews import TagEdit
 from strategy_core.usecases.decisions import record_decision
+from strategy_core.usecases.demo_canon import seed_canon_demo
 from strategy_core.usecases.demo_speech import SPEECH_DEMO_NAME, seed_speech_demo
 from strategy_core.usecases.projects import create_project, list_projects
 from strategy_core.usecases.runs import import_run_file, save_human_levels
@@ -59,6 +60,7 @@ def seed_demo(store: Store, demo_dir: Path = DEMO_DIR) -> bool:
         seed_error_analysis(store, project.id)
         seed_history(store, project.id)
         seed_speech_demo(store)
+        seed_canon_demo(store)  # six-box boxes and scored mistakes (docs/rules.md §21-22)
         store.set_marker(_SEEDED_KEY)
     return True
 

@@ -19,6 +19,7 @@ import pandas as pd
 from strategy_core.csv_export import safe_csv_bytes
 from strategy_core.error_analysis import (
     INCORRECTLY_LABELED,
+    DevErrorSources,
     EyeballCheck,
     LabelAudit,
     MislabelVerdict,
@@ -26,6 +27,7 @@ from strategy_core.error_analysis import (
     RunSplitErrors,
     ValueReviewSummary,
     best_value,
+    compare_dev_errors,
     eyeball_blackbox,
     label_audit,
     measure_for,
@@ -33,6 +35,7 @@ from strategy_core.error_analysis import (
     sample_rule,
     summarize_review,
     summarize_value_review,
+    tentative_words,
 )
 from strategy_core.errors import InputError
 from strategy_core.rates import format_pct
@@ -74,6 +77,9 @@ class SampleAnalysis:
     # once something is reviewed, the summary in the project metric's units.
     values: ValueReviewSummary | None = None
     rule: str | None = None
+    # The review's dev error against the one recorded with its run (docs/rules.md §4):
+    # None when the run records none, or the review has no error of its own.
+    sources: DevErrorSources | None = None
 
 
 def sample_dev_error(store: Store, sample: ReviewSample) -> float | None:
@@ -97,9 +103,11 @@ def analyze_sample(store: Store, sample_id: int, dev_error: float | None = None
     if sample.of_values:
         return _analyze_values(store, sample, counts)
     error = dev_error if dev_error is not None else sample_dev_error(store, sample)
+    sources = dev_error_sources(store, sample, dev_error)
     if counts.reviewed == 0:
         return SampleAnalysis(sample, counts, error, None, None,
-                              "No example of this sample is reviewed yet: tag some in the grid.")
+                              "No example of this sample is reviewed yet: tag some in the grid.",
+                              sources=sources)
     if error is None:
         return SampleAnalysis(sample, counts, None, None, None,
                               "The dev error behind this sample is unknown: enter it.")
@@ -110,7 +118,27 @@ def analyze_sample(store: Store, sample_id: int, dev_error: float | None = None
     if sample.kind != "audit":
         mislabel = mislabel_verdict(error, counts.reviewed, tagged.get(INCORRECTLY_LABELED, 0),
                                     tagged)
-    return SampleAnalysis(sample, counts, error, summary, mislabel, None)
+    return SampleAnalysis(sample, counts, error, summary, mislabel, None, sources=sources)
+
+
+def dev_error_sources(store: Store, sample: ReviewSample, entered: float | None = None
+                      ) -> DevErrorSources | None:
+    """The review's own dev error (its predictions', or the one entered) against the dev
+    error recorded with its run, tested for noise (docs/rules.md §4); None when either is
+    missing. A run in a rate where higher is better records 1 − its error."""
+    own = entered if entered is not None else sample.dev_error
+    if own is None or sample.run_key is None:
+        return None
+    project_id = store.reviews.project_of(sample.id)
+    run = next((r for r in store.runs.list(project_id) if r.key == sample.run_key), None)
+    metric = project_metric(store, project_id)
+    if run is None or run.dev_error is None or metric.kind != "rate":
+        return None
+    recorded = run.dev_error if metric.direction == "lower" else 1.0 - run.dev_error
+    from_predictions = entered is None and sample.dev_n is not None
+    return compare_dev_errors(
+        float(own), round(recorded, 12), used_n=sample.dev_n if from_predictions else None,
+        recorded_n=run.n_dev, source="predictions" if from_predictions else "entered")
 
 
 def sample_rule_text(store: Store, sample: ReviewSample,
@@ -202,8 +230,9 @@ def eyeball_report(store: Store, sample: ReviewSample) -> EyeballReport:
 
 def overview_line(store: Store, project_id: int) -> str | None:
     """One sentence for the overview: the top category of the newest reviewed sample of
-    mistakes and its ceiling (README "Pages", docs/rules.md §4); None when nothing has been
-    reviewed."""
+    mistakes and its ceiling (README "Pages", docs/rules.md §4), naming where the dev error
+    comes from when the run records another figure, and tentative on a very small review;
+    None when nothing has been reviewed."""
     for sample in store.reviews.samples(project_id):
         if sample.kind == "audit":
             continue
@@ -214,10 +243,14 @@ def overview_line(store: Store, project_id: int) -> str | None:
         if summary is None or summary.top_category is None:
             continue
         top = summary.category(summary.top_category)
+        start = format_pct(summary.dev_error)
+        sources = analysis.sources
+        if sources is not None and sources.notable:
+            start += f" ({sources.note})"
         return (f"Top error category: {top.name}, {format_pct(top.share, 0)} of "
                 f"{summary.reviewed} reviewed mistakes (review '{sample.name}'); fixing it "
-                f"cuts dev error from {format_pct(summary.dev_error)} to at best "
-                f"{format_pct(top.error_if_fixed)}.")
+                f"cuts dev error from {start} to at best "
+                f"{format_pct(top.error_if_fixed)}{tentative_words(summary.reviewed)}.")
     return None
 
 

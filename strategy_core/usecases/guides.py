@@ -14,6 +14,7 @@ from strategy_core.store.reviews import ReviewSample
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
+from strategy_core.usecases.run_scope import decision_runs
 from strategy_core.usecases.runs import human_levels
 
 
@@ -68,6 +69,6 @@ class SystemLevels:
 
 
 def system_levels(store: Store, project_id: int) -> SystemLevels:
-    runs = [run for run in store.runs.list(project_id) if run.dev_error is not None]
+    runs = [run for run in decision_runs(store, project_id) if run.dev_error is not None]
     return SystemLevels(runs[-1].dev_error if runs else None,
                         human_levels(store, project_id).proxy_error)

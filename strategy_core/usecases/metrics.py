@@ -23,6 +23,7 @@ from strategy_core.metrics import (
     compare_weighted,
     describe_weighting,
     extra_metrics,
+    is_rate_metric,
     run_metrics,
     select_from_runs,
     select_run,
@@ -32,6 +33,7 @@ from strategy_core.metrics import (
 from strategy_core.runs import Run
 from strategy_core.store import Store
 from strategy_core.store.metric_log import SavedDefinition
+from strategy_core.usecases.run_scope import decision_runs
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class MetricRuns:
 
 def metric_runs(store: Store, project_id: int) -> MetricRuns:
     """The project's runs as metric values (computed once per data version by the page)."""
-    runs = store.runs.list(project_id)
+    runs = decision_runs(store, project_id)
     return MetricRuns(tuple(runs), tuple(run_metrics(runs)), tuple(selectable_metrics(runs)),
                       tuple(extra_metrics(runs)))
 
@@ -80,7 +82,7 @@ class RunSelection:
 
 def select(store: Store, project_id: int, chosen: SelectionDefinition) -> RunSelection:
     """Optimizing + satisficing selection over the project's runs (docs/rules.md §3)."""
-    runs = store.runs.list(project_id)
+    runs = decision_runs(store, project_id)
     try:
         return RunSelection(select_from_runs(runs, chosen), None)
     except InputError as exc:
@@ -91,7 +93,7 @@ def select(store: Store, project_id: int, chosen: SelectionDefinition) -> RunSel
 def select_strict(store: Store, project_id: int, chosen: SelectionDefinition) -> Selection:
     """The same selection for the command line, where a definition that names a metric the
     runs do not have is refused (InputError) instead of shown with a note."""
-    return select_from_runs(store.runs.list(project_id), chosen)
+    return select_from_runs(decision_runs(store, project_id), chosen)
 
 
 # --- single number from the runs' metrics -----------------------------------------------------
@@ -100,13 +102,21 @@ def select_strict(store: Store, project_id: int, chosen: SelectionDefinition) ->
 def run_f1(store: Store, project_id: int, precision: str, recall: str
            ) -> ClassifierComparison:
     """F1 of every run that records both metrics, best first (docs/rules.md §3)."""
-    return compare_run_f1(run_metrics(store.runs.list(project_id)), precision, recall)
+    return compare_run_f1(run_metrics(decision_runs(store, project_id)), precision, recall)
 
 
-def run_slices(store: Store, project_id: int, family: SliceFamily, *, rates: bool
-               ) -> SliceComparison:
-    """Every run's average over the slices of `family` (docs/rules.md §3)."""
-    rows = slice_rows_from_runs(run_metrics(store.runs.list(project_id)), family)
+def slices_are_rates(family: SliceFamily) -> bool:
+    """Whether every metric of `family` is a rate, so its averages read as percentages."""
+    return all(is_rate_metric(metric) for _, metric in family.slices)
+
+
+def run_slices(store: Store, project_id: int, family: SliceFamily, *,
+               rates: bool | None = None) -> SliceComparison:
+    """Every run's average over the slices of `family` (docs/rules.md §3); `rates` (default:
+    `slices_are_rates`) shows the averages as percentages in the reasons."""
+    if rates is None:
+        rates = slices_are_rates(family)
+    rows = slice_rows_from_runs(run_metrics(decision_runs(store, project_id)), family)
     return compare_slice_averages(rows, higher_is_better=family.higher_is_better, rates=rates)
 
 

@@ -54,14 +54,15 @@ from strategy_core.sizing import (
     PLAN_SETTING,
     compare_runs,
     plan_inputs,
-    plan_split,
     runs_by_dev_error,
 )
+from strategy_core.sizing.source_choices import plan_with_choices
 from strategy_core.usecases.checklist import checklist_report_section
 from strategy_core.usecases.decisions import decisions_report_section
 from strategy_core.usecases.diagnosis import change_marks
 from strategy_core.usecases.error_analysis import analyze_sample
 from strategy_core.usecases.projects import get_project
+from strategy_core.usecases.run_scope import decision_runs
 from strategy_core.usecases.runs import human_levels, runs_report_section
 from strategy_core.usecases.sizing import prediction_disagreement
 from strategy_core.usecases.status import StatusContext, status_report_section
@@ -79,7 +80,7 @@ def build_report(store: Store, project: Project, *, generated_on: date | None = 
     """The project report as data: status, runs, diagnosis and trend, checklist, metric
     definition, error analysis, sizing and decisions, each section built
     from the feature functions the pages use, each saying plainly when it has no data."""
-    runs = store.runs.list(project.id)
+    runs = decision_runs(store, project.id)
     context = StatusContext(store=store, project=project, runs=runs,
                             human_levels=human_levels(store, project.id))
     sections: list[Section] = []
@@ -156,8 +157,8 @@ def _diagnosis_section(context: StatusContext) -> Section:
                             (False, False, True, True, False),
                             f"The gaps of {newest.run.name}, in chain order."))
         blocks.append(Paragraph(
-            "A gap is the difference between two error levels. The largest one is the focus: "
-            "the team's next work goes there, because the others are smaller. The 95% "
+            "A gap is the difference between two error levels. The largest one above the "
+            "project's tolerance is the focus, the same link the checklist marks. The 95% "
             "interval shows how far the gap could move by chance on sets of these sizes; an "
             "interval that holds 0 means the gap may be noise.", style="note"))
     blocks.append(Bullets(tuple(result.reasons), "Why"))
@@ -353,6 +354,8 @@ def _error_analysis_section(context: StatusContext) -> Section:
                   f"{format_pct(summary.dev_error)}; review adequacy: "
                   f"{summary.adequacy_label}."),
     ]
+    if analysis.sources is not None and analysis.sources.notable:  # two dev errors (§4)
+        blocks.append(Paragraph(" ".join(analysis.sources.reasons), label="Two dev errors:"))
     ranks = {name: i for i, name in enumerate(summary.priority_order, start=1)}
     rows = tuple(
         (c.name, f"{c.count}", format_pct(c.share),
@@ -434,7 +437,9 @@ def _plan_blocks(raw: object) -> list[Block]:
                           "Dev/test sizing page saves one).", label="Split plan:")]
     try:
         inputs = plan_inputs(raw)
-        plan = plan_split(inputs.source_counts(), inputs.target, inputs.dev, inputs.test)
+        chosen = plan_with_choices(inputs.source_counts(), inputs.target, inputs.dev,
+                                   inputs.test, inputs.choices())  # docs/rules.md §23
+        plan = chosen.plan
     except InputError as exc:
         return [Paragraph(f"The saved split plan cannot be read: {exc}.", label="Split plan:",
                           style="empty")]
@@ -445,7 +450,7 @@ def _plan_blocks(raw: object) -> list[Block]:
         Table(("Source", "Train", "Train-dev", "Dev", "Test"), rows,
               (False, True, True, True, True), f"Examples per source and split; the product "
                                                f"sees '{plan.target}'."),
-        Bullets(tuple(plan.reasons)),
+        Bullets(tuple(plan.reasons) + chosen.warnings + chosen.advice),
         Figure("Where each source goes", allocation_chart(plan),
                "Each split by source, as shares of the split; the last bar is what a plain "
                "shuffle would put in dev.", width=480),

@@ -28,6 +28,7 @@ from strategy_core.sizing import (
 from strategy_core.sizing.common import _short
 from strategy_core.sizing.mean_metric import mean_metric_plan as plan_mean_metric
 from strategy_core.usecases.project_metric import project_metric
+from strategy_core.usecases.run_scope import decision_runs
 
 if TYPE_CHECKING:
     from strategy_core.store import Store
@@ -36,13 +37,13 @@ if TYPE_CHECKING:
 def defaults(store: Store, project_id: int) -> CalculatorDefaults:
     """The calculators' starting values: the newest run's dev error and dev size, else an
     example."""
-    return calculator_defaults(store.runs.list(project_id))
+    return calculator_defaults(decision_runs(store, project_id))
 
 
 def ranked_runs(store: Store, project_id: int) -> list[Run]:
     """Runs with a dev error, best (lowest) first; on a tie the newer run first."""
     higher = sizing_metric(store, project_id).direction == "higher"
-    return runs_by_dev_error(store.runs.list(project_id), higher_is_better=higher)
+    return runs_by_dev_error(decision_runs(store, project_id), higher_is_better=higher)
 
 
 def runs_with_predictions(store: Store, project_id: int) -> list[int]:
@@ -117,7 +118,7 @@ def overview_line(store: Store, project_id: int) -> str | None:
     metric = sizing_metric(store, project_id)
     if not metric.has_binomial_intervals:
         return None  # separating two means needs their spread: the Sizing page's mean tab
-    ranked = runs_by_dev_error(store.runs.list(project_id),
+    ranked = runs_by_dev_error(decision_runs(store, project_id),
                                higher_is_better=metric.direction == "higher")
     if len(ranked) < 2:
         return None

@@ -34,11 +34,13 @@ from strategy_core.checklist import (
     evaluate_chain,
 )
 from strategy_core.diagnosis import (
-    FOCUS_NONE,
+    FOCUS_UNKNOWN,
     GAP_LABELS,
     RunDiagnosis,
     diagnose_runs,
+    focus_label,
     focus_verdict,
+    runner_up_note,
     trend_summary,
 )
 from strategy_core.human_level import HumanLevels
@@ -58,6 +60,7 @@ from strategy_core.runs import Run
 from strategy_core.usecases.checklist import checklist_settings
 from strategy_core.usecases.decisions import latest_decisions_lines, list_decisions
 from strategy_core.usecases.project_metric import project_metric
+from strategy_core.usecases.run_scope import decision_runs
 from strategy_core.usecases.runs import human_levels as project_human_levels
 from strategy_core.values.project_metric import ERROR_RATE, ProjectMetric
 
@@ -95,7 +98,8 @@ class StatusContext:
         """Every run's decomposition against the project's proxy, oldest first."""
         if self.known_diagnoses is not None:
             return self.known_diagnoses
-        return diagnose_runs(self.runs, self.human_levels.proxy_error, metric=self.metric)
+        return diagnose_runs(self.runs, self.human_levels.proxy_error, metric=self.metric,
+                             tolerance=self.checklist.tolerance)
 
     @cached_property
     def metric(self) -> ProjectMetric:
@@ -110,6 +114,9 @@ class StatusContext:
 
     @cached_property
     def checklist(self) -> ChecklistSettings:
+        """The project's checklist settings (the defaults when no store is given)."""
+        if self.store is None:
+            return ChecklistSettings()
         return checklist_settings(self.store, self.project.id)
 
     @cached_property
@@ -163,9 +170,9 @@ def diagnosis_lines(context: StatusContext) -> Sequence[StatusLine]:
     lines = [StatusLine("diagnosis", f"{count}, {run.name}{when}: "
                         f"{errors or 'no error levels'}{against}.", "diagnosis"),
              StatusLine("diagnosis", focus_verdict(result), "diagnosis")]
-    if result.focus != FOCUS_NONE and result.runner_up is not None:
-        lines.append(StatusLine(
-            "diagnosis", f"{GAP_LABELS[result.runner_up]} is close behind.", "diagnosis"))
+    runner_up = runner_up_note(result)
+    if runner_up is not None:
+        lines.append(StatusLine("diagnosis", runner_up, "diagnosis"))
     trend = trend_summary(context.diagnoses)
     if trend is not None:
         lines.append(StatusLine("diagnosis", trend, "diagnosis"))
@@ -173,8 +180,8 @@ def diagnosis_lines(context: StatusContext) -> Sequence[StatusLine]:
 
 
 def checklist_lines(context: StatusContext) -> Sequence[StatusLine]:
-    """The chain of the newest run: how many links are green, the first red one (docs/rules.md
-    §2)."""
+    """The chain of the newest run: how many links are green, the focus link and the red
+    links next (docs/rules.md §2), the same place as the diagnosis line."""
     chain = context.chain
     if chain is None:
         return ()
@@ -186,10 +193,13 @@ def checklist_lines(context: StatusContext) -> Sequence[StatusLine]:
     if counts[UNKNOWN]:
         parts.append(f"{counts[UNKNOWN]} unknown")
     text = f"Orthogonalization checklist: {', '.join(parts)}."
-    if chain.first_red is not None:
+    if chain.focus is not None or chain.next or chain.choice.gap == FOCUS_UNKNOWN:
         text += " " + chain_verdict(chain)
+    if chain.next and chain.focus is not None:
+        text += " Next: " + ", ".join(f"link {chain.link(name).number}"
+                                      for name in chain.next) + "."
     lines = [StatusLine("checklist", text, "checklist")]
-    if chain.real_world_advice is not None and chain.first_red != "real_world":
+    if chain.real_world_advice is not None and chain.focus != "real_world":
         lines.append(StatusLine("checklist", chain.real_world_advice, "checklist"))
     return tuple(lines)
 
@@ -245,7 +255,7 @@ def project_status(
     context = StatusContext(
         store=store,
         project=project,
-        runs=store.runs.list(project.id) if runs is None else runs,
+        runs=decision_runs(store, project.id) if runs is None else runs,
         human_levels=(project_human_levels(store, project.id) if human_levels is None
                       else human_levels),
         known_diagnoses=None if diagnoses is None else tuple(diagnoses),
@@ -292,19 +302,23 @@ def status_report_section(context: StatusContext) -> Section:
             ("Its dev error" if result.metric.is_error_rate else
              f"Its dev {result.metric.name}", result.metric.format(result.levels.dev)),
         ]
-        if result.focus != FOCUS_NONE:
+        if result.choice.decided:
+            tentative = " (tentative: may be noise)" if result.tentative else ""
+            behind = (f"; {GAP_LABELS[result.runner_up].lower()} close behind"
+                      if result.runner_up else "")
             rows.append(("Focus (largest gap)", Badge(
                 f"{GAP_LABELS[result.focus]}, "
-                f"{result.metric.format_gap(result.gaps[result.focus])}", FOCUS)))
+                f"{result.metric.format_gap(result.gaps[result.focus])}{behind}{tentative}",
+                FOCUS)))
         else:
-            rows.append(("Focus (largest gap)", "no positive gap"))
+            rows.append(("Focus (largest gap)", focus_label(result.choice).lower()))
         chain = context.chain
-        if chain is not None and chain.first_red is not None:
-            link = chain.link(chain.first_red)
-            rows.append(("First red link of the checklist",
+        if chain is not None and chain.focus is not None:
+            link = chain.link(chain.focus)
+            rows.append(("Focus link of the checklist",
                          Badge(f"{link.number}. {link.title}", BAD)))
         elif chain is not None:
-            rows.append(("First red link of the checklist", Badge("none", GOOD)))
+            rows.append(("Focus link of the checklist", Badge("none", GOOD)))
         active = list_decisions(context.store, context.project.id, status="active")
         rows.append(("Decisions in force", f"{len(active):,}"))
         blocks.append(Table(("At a glance", "Now"), tuple(rows)))

@@ -50,14 +50,14 @@ def test_empty_project_says_what_to_upload(empty):  # noqa: F811
     assert any("has no runs yet" in i.value for i in at.info)
 
 
-def test_demo_first_red_link_is_the_dev_set_with_its_knobs(demo):
+def test_demo_focus_link_is_the_dev_set_with_its_knobs(demo):
     text = markdown(demo)
     assert escape("Work on link 3 of run efficientnet-b3-mobile, generalize to the dev set: "
-                  "its gap of 1.4 pts is above the tolerance of 0.5 pts.") in text
+                  "its gap of 1.4 pts is the largest above the tolerance of 0.5 pts.") in text
     assert escape("Collect or synthesize training data that looks like the dev set") in text
     assert [b.split("]")[0] for b in badges(demo)] == [
         ":green-badge[:material/check_circle: green", ":green-badge[:material/check_circle: green",
-        ":red-badge[:material/cancel: red · first red link",
+        ":red-badge[:material/cancel: red · focus",
         ":green-badge[:material/check_circle: green", ":gray-badge[:material/help: unknown"]
     assert demo.number_input(key="checklist_tolerance").value == 0.5
     expanders = [e.label for e in demo.expander]
@@ -121,7 +121,7 @@ def test_a_bad_production_error_is_refused_and_nothing_is_saved(demo, isolated_d
     assert demo_settings(isolated_db).real_world is None
 
 
-def test_record_the_first_red_link_as_a_decision(demo, isolated_db):
+def test_record_the_focus_link_as_a_decision(demo, isolated_db):
     demo.text_area(key="checklist_decision_rationale").input("Collect mobile photos.")
     (button,) = [b for b in demo.button if b.label == "Record decision"]
     at = button.click().run()
@@ -130,7 +130,8 @@ def test_record_the_first_red_link_as_a_decision(demo, isolated_db):
     decision = store.decisions.list(store.projects.by_slug(DEMO_SLUG).id)[0]  # the newest
     assert decision.page == "checklist"
     assert decision.verdict.startswith("Work on link 3 of run efficientnet-b3-mobile")
-    assert decision.numbers["first_red"] == "dev"
+    assert decision.numbers["focus_link"] == "dev"
+    assert decision.numbers["focus"] == "data_mismatch"
     assert decision.numbers["tolerance"] == 0.005
 
 
@@ -146,8 +147,11 @@ def test_a_run_without_train_dev_leaves_link_3_unknown(partial):  # noqa: F811
 
 def test_a_run_without_sizes_still_gets_its_chain(partial):  # noqa: F811
     at = page("checklist", PARTIAL)
-    assert escape("Work on link 1 of run no-sizes, fit the training set to about human "
-                  "level: its gap of 3.0 pts") in markdown(at)
+    # Data mismatch (4.0 pts) is the largest gap: link 3, not link 1 (3.0 pts), comes first.
+    assert escape("Work on link 3 of run no-sizes, generalize to the dev set: its gap of "
+                  "4.0 pts is the largest") in markdown(at)
+    assert escape("Avoidable bias (3.0 pts) is close behind: plan to work on it next.") in \
+        markdown(at)
 
 
 def test_a_viewer_sees_the_chain_but_cannot_change_it(demo_app_env, monkeypatch):

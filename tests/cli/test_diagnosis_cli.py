@@ -21,8 +21,9 @@ from tests.core.test_diagnosis import WORKED_EXAMPLES, WORKED_IDS
 from tests.store.test_store import dump
 
 DIAGNOSE_FIELDS = {"human", "train", "train_dev", "dev", "test", "avoidable_bias", "variance",
-                   "data_mismatch", "dev_overfitting", "focus", "flags", "actions",
-                   "metric", "unit", "direction", "kind", "shown_as_error"}
+                   "data_mismatch", "dev_overfitting", "focus", "runner_up", "next",
+                   "tolerance", "flags", "actions", "metric", "unit", "direction", "kind",
+                   "shown_as_error"}
 DEMO = "cat-classifier-demo"
 
 
@@ -46,6 +47,7 @@ def test_every_worked_example_of_spec_4_1(capsys, rates, focus, gap_points, flag
         assert data[name] == (None if expected is None else pytest.approx(expected / 100,
                                                                           abs=1e-12)), name
     assert data["flags"] == list(flags)
+    assert data["runner_up"] == runner_up
     assert data["actions"] == list(GAP_ACTIONS[focus])
 
 
@@ -149,12 +151,14 @@ def test_the_chosen_proxy_is_used(demo_store, capsys):
 def test_checklist_of_the_demo(demo_store, capsys):
     before = dump(demo_store)
     data = cli_json(capsys, "checklist", "--project", DEMO)
-    assert set(data) == {"project", "run", "tolerance", "links", "first_red", "knobs"}
+    assert set(data) == {"project", "run", "tolerance", "links", "focus", "runner_up",
+                         "focus_link", "next_links", "knobs"}
     assert [(link["name"], link["status"]) for link in data["links"]] == [
         ("training", "green"), ("training_dev", "green"), ("dev", "red"), ("test", "green"),
         ("real_world", "unknown")]
     assert data["links"][2]["gap"] == pytest.approx(0.014)
-    assert data["first_red"] == "dev"
+    assert (data["focus"], data["focus_link"], data["next_links"]) == \
+        ("data_mismatch", "dev", [])
     assert data["knobs"] == list(GAP_ACTIONS["data_mismatch"])
     assert data["tolerance"] == 0.005
     assert dump(demo_store) == before
@@ -168,13 +172,13 @@ def test_checklist_follows_the_project_settings(demo_store, capsys):
     data = cli_json(capsys, "checklist", "--project", DEMO)
     assert [link["status"] for link in data["links"]] == ["green"] * 4 + ["red"]
     assert data["links"][4]["gap"] == pytest.approx(0.08 - 0.033)
-    assert data["first_red"] == "real_world"
+    assert (data["focus"], data["focus_link"]) == ("none", "real_world")
     assert any("dev set" in knob for knob in data["knobs"])
 
 
 def test_checklist_of_an_older_run_warns_about_early_stopping(demo_store, capsys):
     data = cli_json(capsys, "checklist", "--project", DEMO, "--run", "resnet50-longer")
-    assert data["first_red"] == "training_dev"
+    assert (data["focus"], data["focus_link"]) == ("variance", "training_dev")
     early = [knob for knob in data["knobs"] if "early stopping" in knob.lower()]
     assert len(early) == 1 and "Warning:" in early[0]
 

@@ -17,7 +17,7 @@ from tests.conftest import REPO, SAMPLES
 from tests.store.test_store import dump
 
 CATEGORY_FIELDS = ["name", "count", "share", "share_low", "share_high", "ceiling",
-                   "error_if_fixed"]
+                   "error_if_fixed", "effort", "priority"]
 
 
 # --- import-predictions ---------------------------------------------------------------
@@ -69,7 +69,8 @@ def test_ceiling_of_the_cat_review(store: Store, capsys):
     result = cli_json(capsys, "ceiling", "--dev-error", "10%", "--reviewed", "100",
                       "--count", "Dog=8", "--count", "Great cat=43", "--count", "Blurry=61",
                       "--count", "Incorrectly labeled=6")
-    assert list(result) == ["dev_error", "reviewed", "adequacy", "categories"]
+    assert list(result) == ["dev_error", "reviewed", "adequacy", "categories",
+                            "priority_order"]
     assert (result["dev_error"], result["reviewed"], result["adequacy"]) == (0.1, 100,
                                                                              "very_good")
     assert [c["name"] for c in result["categories"]] == ["Blurry", "Great cat", "Dog",

@@ -126,7 +126,7 @@ def test_chain_rows_show_gaps_judgements_and_unknowns():
     assert frame["status"].tolist() == ["green", "green", "red", "green", "red"]
     assert frame["label"].tolist() == ["0.5 pts", "0.5 pts", "1.4 pts", "0.4 pts",
                                        "judged not ok"]
-    assert frame["first_red"].tolist() == [False, False, True, False, False]
+    assert frame["focus"].tolist() == [False, False, True, False, False]
     unknown = chain_frame(evaluate_chain(ErrorLevels(None, 0.01, None, 0.03)))
     assert unknown["label"].tolist()[2:] == ["unknown", "unknown", "unknown"]
     text = json.dumps(spec(chain_chart(chain)))

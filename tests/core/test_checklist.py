@@ -1,4 +1,5 @@
-"""Orthogonalization chain (docs/rules.md §2): link status, tolerance, link 5, first red, knobs."""
+"""Orthogonalization chain (docs/rules.md §2): link status, tolerance, link 5, the focus link
+(the diagnosis focus, §1) and the links next, knobs."""
 
 from __future__ import annotations
 
@@ -28,51 +29,57 @@ def statuses(chain) -> list[str]:
 
 # docs/rules.md §1 worked examples read as a chain at the default tolerance (0.5 points).
 @pytest.mark.parametrize(
-    ("rates", "expected_statuses", "first_red"),
+    ("rates", "expected_statuses", "focus", "following"),
     [
         (
             ("1%", "8%", None, "10%", None),
             ["red", "red", "unknown", "unknown", "unknown"],
-            "training",
+            "training", ("training_dev",),
         ),
         (
             ("7.5%", "8%", None, "10%", None),
             ["green", "red", "unknown", "unknown", "unknown"],
-            "training_dev",
+            "training_dev", (),
         ),
         (
             ("0.5%", "0.7%", None, "0.8%", None),
             ["green", "green", "unknown", "unknown", "unknown"],
-            None,
+            None, (),
         ),
         (
             ("0%", "1%", "1.5%", "10%", None),
             ["red", "green", "red", "unknown", "unknown"],
-            "training",
+            "dev", ("training",),
         ),
         (
             ("0%", "0.3%", "0.6%", "10%", None),
             ["green", "green", "red", "unknown", "unknown"],
-            "dev",
+            "dev", (),
         ),
-        (("4%", "7%", "10%", "6%", "6%"), ["red", "red", "green", "green", "unknown"], "training"),
-        (("1%", "1%", "1%", "1.2%", "5%"), ["green", "green", "green", "red", "unknown"], "test"),
+        (("4%", "7%", "10%", "6%", "6%"), ["red", "red", "green", "green", "unknown"],
+         "training", ("training_dev",)),
+        (("1%", "1%", "1%", "1.2%", "5%"), ["green", "green", "green", "red", "unknown"],
+         "test", ()),
+        (("0%", "1%", None, "11%", None), ["red", "red", "unknown", "unknown", "unknown"],
+         "training_dev", ("training",)),
     ],
     ids=[
-        "H1_T8_D10-bias_red_first",
+        "H1_T8_D10-bias_largest",
         "H7.5_T8_D10-bias_at_tolerance_green_variance_red",
         "H0.5_T0.7_D0.8-all_known_links_green",
-        "H0_T1_TD1.5_D10-bias_1pt_red_before_mismatch",
+        "H0_T1_TD1.5_D10-mismatch_largest_bias_1pt_next",
         "mismatch_only-dev_link_red",
-        "H4_T7_TD10_D6_X6-dev_easier_is_green",
+        "H4_T7_TD10_D6_X6-tie_goes_to_link_1",
         "dev_overfitting_only-test_link_red",
+        "MLY_ch21_H0_T1_D11-variance_not_link_1",
     ],
 )
-def test_link_statuses_and_first_red(rates, expected_statuses, first_red):
+def test_link_statuses_focus_and_next(rates, expected_statuses, focus, following):
     chain = evaluate_chain(levels(*rates))
     assert [link.name for link in chain.links] == list(LINK_NAMES)
     assert statuses(chain) == expected_statuses
-    assert chain.first_red == first_red
+    assert chain.focus == focus
+    assert chain.next == following
 
 
 @pytest.mark.parametrize(
@@ -117,7 +124,7 @@ def test_without_train_dev_link_2_uses_dev_minus_train_and_link_3_is_unknown():
 def test_unknown_links_say_what_to_record():
     chain = evaluate_chain(levels(None, None, None, "5%", None))
     assert statuses(chain) == ["unknown"] * 5
-    assert chain.first_red is None and chain.knobs == ()
+    assert chain.focus is None and chain.knobs == ()
     assert chain.link("training").missing == "record the human-level error and the training error"
     assert chain.link("test").missing == "record the test error"
     assert "unknown" in chain.reasons[0]
@@ -162,7 +169,7 @@ def test_link_5_from_production_error_or_judgement(rates, real_world, gap, statu
 
 def test_link_5_red_gives_the_advice_to_change_the_dev_set_or_the_metric():
     chain = evaluate_chain(levels("1%", "1%", "1%", "1%", "1%"), real_world=RealWorld("not ok"))
-    assert chain.first_red == "real_world"
+    assert chain.focus == "real_world" and chain.next == ()
     assert [knob.text for knob in chain.knobs] == list(REAL_WORLD_KNOBS)
     assert "dev set" in chain.knobs[0].text and "metric" in chain.knobs[1].text
     assert chain.real_world_advice == REAL_WORLD_ADVICE
@@ -170,9 +177,10 @@ def test_link_5_red_gives_the_advice_to_change_the_dev_set_or_the_metric():
     assert REAL_WORLD_ADVICE in chain.reasons
 
 
-def test_link_5_advice_stays_when_an_earlier_link_is_red_first():
+def test_link_5_advice_stays_when_a_gap_link_is_the_focus():
     chain = evaluate_chain(levels("1%", "8%", None, "10%", None), real_world=RealWorld("not_ok"))
-    assert chain.first_red == "training"
+    assert chain.focus == "training"
+    assert chain.next == ("training_dev", "real_world")
     assert chain.real_world_advice == REAL_WORLD_ADVICE
 
 
@@ -187,7 +195,7 @@ def test_bad_judgement_is_rejected():
 
 
 @pytest.mark.parametrize(
-    ("rates", "first_red", "gap"),
+    ("rates", "focus", "gap"),
     [
         (("1%", "8%", None, "10%", None), "training", "avoidable_bias"),
         (("7.5%", "8%", None, "10%", None), "training_dev", "variance"),
@@ -196,9 +204,9 @@ def test_bad_judgement_is_rejected():
     ],
     ids=["bias_link", "variance_link", "mismatch_link", "dev_overfitting_link"],
 )
-def test_knobs_of_the_first_red_link_are_the_spec_actions(rates, first_red, gap):
+def test_knobs_of_the_focus_link_are_the_spec_actions(rates, focus, gap):
     chain = evaluate_chain(levels(*rates))
-    assert chain.first_red == first_red
+    assert chain.focus == focus
     assert [knob.text for knob in chain.knobs][: len(GAP_ACTIONS[gap])] == list(GAP_ACTIONS[gap])
 
 
@@ -227,7 +235,7 @@ def test_early_stopping_carries_a_warning_on_links_1_and_2(rates, other_link):
 
 def test_knobs_for_one_link_only_carry_no_warning():
     chain = evaluate_chain(levels("0%", "0.3%", "0.6%", "10%", None))
-    assert chain.first_red == "dev"
+    assert chain.focus == "dev"
     assert all(knob.warning is None for knob in chain.knobs)
     assert not any("early stopping" in knob.text.lower() for knob in chain.knobs)
 
@@ -235,7 +243,7 @@ def test_knobs_for_one_link_only_carry_no_warning():
 def test_no_knobs_when_nothing_is_red():
     chain = evaluate_chain(levels("1%", "1.2%", "1.4%", "1.6%", "1.8%"), real_world=RealWorld("ok"))
     assert statuses(chain) == ["green"] * 5
-    assert chain.first_red is None and chain.knobs == ()
+    assert chain.focus is None and chain.knobs == ()
     assert chain.reasons == (
         "Every link is green within 0.5 pts: no link needs work on these numbers.",
     )
@@ -246,11 +254,12 @@ def test_no_knobs_when_nothing_is_red():
 
 def test_as_dict_matches_the_checklist_command():
     data = evaluate_chain(levels("1%", "8%", None, "10%", None)).as_dict()
-    assert set(data) == {"links", "first_red", "knobs"}
+    assert set(data) == {"links", "focus", "runner_up", "focus_link", "next_links", "knobs"}
     assert [set(link) for link in data["links"]] == [{"name", "gap", "status"}] * 5
     assert data["links"][0] == {"name": "training", "gap": 0.07, "status": "red"}
     assert data["links"][2] == {"name": "dev", "gap": None, "status": "unknown"}
-    assert data["first_red"] == "training"
+    assert (data["focus"], data["runner_up"]) == ("avoidable_bias", None)
+    assert (data["focus_link"], data["next_links"]) == ("training", ["training_dev"])
     assert all(isinstance(knob, str) for knob in data["knobs"])
 
 
@@ -279,10 +288,10 @@ def test_bad_tolerance_is_rejected(tolerance):
     [
         (("1%", "8%", None, "10%", None), None, "baseline",
          "Work on link 1 of run baseline, fit the training set to about human level: its gap "
-         "of 7.0 pts is above the tolerance of 0.5 pts."),
+         "of 7.0 pts is the largest above the tolerance of 0.5 pts."),
         (("0.5%", "1%", "1.5%", "2.9%", "3.3%"), None, None,
-         "Work on link 3, generalize to the dev set: its gap of 1.4 pts is above the "
-         "tolerance of 0.5 pts."),
+         "Work on link 3, generalize to the dev set: its gap of 1.4 pts is the largest above "
+         "the tolerance of 0.5 pts."),
         (("1%", "1%", "1%", "1%", "1%"), RealWorld("not_ok"), None,
          "Work on link 5, do well in the real world: the team judges that the model falls "
          "short there."),

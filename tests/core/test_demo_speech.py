@@ -127,7 +127,7 @@ def test_the_story_moves_from_bias_to_data_mismatch(speech):
 
 
 def test_the_checklist_and_the_diagnosis_point_at_the_same_link(speech):
-    """With the team's 2-point tolerance the first red link is the focus gap's link."""
+    """The checklist's focus link is the diagnosis focus gap's link (one rule, §1 and §2)."""
     from strategy_core.usecases.runs import human_levels as levels_of
     from strategy_core.usecases.status import StatusContext
 
@@ -135,5 +135,5 @@ def test_the_checklist_and_the_diagnosis_point_at_the_same_link(speech):
     context = StatusContext(store, project, runs(store, project.id),
                             levels_of(store, project.id))
     assert context.chain.tolerance == 0.02
-    assert context.chain.first_red == "dev"
+    assert context.chain.focus == "dev"
     assert context.newest.decomposition.focus == "data_mismatch"

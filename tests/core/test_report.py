@@ -410,7 +410,7 @@ def test_team_note_and_tolerance_on_the_checklist(demo_store: Store):
     section = build_report(demo_store, project, generated_on=DAY).section("checklist")
     table = next(b for b in section.blocks if isinstance(b, Table))
     assert table.rows[2][1:3] == ("Generalize to the dev set", "1.4 pts")
-    assert table.rows[2][3].text == "red"  # type: ignore[union-attr]
+    assert table.rows[2][3].text == "red · focus"  # type: ignore[union-attr]
     assert table.rows[2][4] == "Mobile photos arrive next sprint."
 
 

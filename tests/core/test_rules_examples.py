@@ -41,6 +41,7 @@ from strategy_core.diagnosis import (
     diagnose_runs,
     focus_verdict,
     format_interval,
+    record_human_action,
     summary,
     trend_summary,
 )
@@ -152,9 +153,13 @@ def test_example_1_4_medical_variance_4_points() -> None:
         0.005, 0.04, None, None, "variance", None, ())
 
 
-def test_example_1_5_small_gaps_half_the_focus_is_not_close_behind() -> None:
-    assert gaps(ErrorLevels(0.005, 0.007, None, 0.008)) == (
-        0.002, 0.001, None, None, "avoidable_bias", None, ())
+def test_example_1_5_small_gaps_half_the_focus_is_the_runner_up() -> None:
+    levels = ErrorLevels(0.005, 0.007, None, 0.008)
+    assert gaps(levels) == (0.002, 0.001, None, None, "avoidable_bias", "variance", ())
+    on_a_project = decompose(levels, tolerance=0.005)
+    assert on_a_project.focus == FOCUS_NONE
+    assert focus_verdict(on_a_project).startswith(
+        "No gap is above the tolerance of 0.5 pts (the largest, avoidable bias, is 0.2 pts): ")
 
 
 def test_example_1_6_below_human_level() -> None:
@@ -192,7 +197,10 @@ def test_example_1_11_tie_goes_to_chain_order_and_dev_easier() -> None:
 
 def test_example_1_12_no_human_level() -> None:
     assert gaps(ErrorLevels(None, 0.08, None, 0.10)) == (
-        None, 0.02, None, None, "variance", None, ("no_human_level",))
+        None, 0.02, None, None, "not_enough_information", None, ("no_human_level",))
+    d = decompose(ErrorLevels(None, 0.08, None, 0.10))
+    assert d.choice.bias_bound == approx(0.08)
+    assert d.actions == (record_human_action(),)
 
 
 def test_example_1_13_no_positive_gap() -> None:
@@ -215,7 +223,8 @@ def test_example_1_15_focus_not_significant_on_small_sets() -> None:
     assert d.focus == "variance"
     assert d.variance == approx(0.015)
     assert format_interval(d.intervals["variance"]) == "-1.7 pts to 5.0 pts"
-    assert d.significant["variance"] is False
+    assert d.significant["variance"] is False and d.tentative
+    assert focus_verdict(d).startswith("Tentatively, work on variance: ")
     assert focus_verdict(d).endswith("though on these set sizes it is not significant.")
 
 
@@ -260,22 +269,24 @@ def statuses(chain) -> list[str]:
 def test_example_2_1_link_2_red_with_early_stopping_warning() -> None:
     chain = evaluate_chain(ErrorLevels(0.075, 0.08, None, 0.10))
     assert statuses(chain) == [GREEN, RED, UNKNOWN, UNKNOWN, UNKNOWN]
-    assert chain.first_red == "training_dev"
+    assert chain.focus == "training_dev"
     assert chain_verdict(chain) == ("Work on link 2, generalize to the training-dev set: its "
-                                    "gap of 2.0 pts is above the tolerance of 0.5 pts.")
+                                    "gap of 2.0 pts is the largest above the tolerance of "
+                                    "0.5 pts.")
     texts = [knob.as_text() for knob in chain.knobs]
     assert any("early stopping" in t and "Warning:" in t for t in texts)
     warned = [knob.text for knob in chain.knobs if knob.warning and "link 1" in knob.warning]
+    assert any("input features" in t for t in warned)
     assert any("architecture" in t for t in warned)
     assert any("hyperparameter search" in t for t in warned)
 
 
-def test_example_2_2_first_red_link_differs_from_the_focus() -> None:
+def test_example_2_2_the_focus_link_is_the_largest_gap_not_the_first_red() -> None:
     levels = ErrorLevels(0.01, 0.02, 0.10, 0.11)
     chain = evaluate_chain(levels)
     assert statuses(chain)[:3] == [RED, RED, RED]
     assert [round(link.gap, 6) for link in chain.links[:3]] == [0.01, 0.08, 0.01]
-    assert chain.first_red == "training"
+    assert chain.focus == "training_dev" and chain.next == ("training", "dev")
     assert decompose(levels).focus == "variance"
 
 
@@ -284,7 +295,7 @@ def test_example_2_3_production_error_turns_link_5_red() -> None:
                            real_world=RealWorld(production_error=0.05))
     assert statuses(chain) == [GREEN, GREEN, GREEN, GREEN, RED]
     assert chain.link("real_world").gap == approx(0.032)
-    assert chain.first_red == "real_world"
+    assert chain.focus == "real_world"
     assert any("Change the dev set" in knob.text for knob in chain.knobs)
     assert any("Change the metric" in knob.text for knob in chain.knobs)
     assert chain.real_world_advice is not None
@@ -294,15 +305,19 @@ def test_example_2_4_judgement_ok_every_link_green() -> None:
     chain = evaluate_chain(ErrorLevels(0.01, 0.012, 0.014, 0.016, 0.018),
                            real_world=RealWorld(judgement="ok"))
     assert statuses(chain) == [GREEN] * 5
-    assert chain.first_red is None
+    assert chain.focus is None
     assert chain_verdict(chain).startswith("Every link is green within 0.5 pts")
 
 
-def test_example_2_5_unknown_earlier_link_is_named() -> None:
+def test_example_2_5_unknown_link_1_means_not_enough_information() -> None:
     chain = evaluate_chain(ErrorLevels(None, 0.08, None, 0.10))
     assert statuses(chain)[:2] == [UNKNOWN, RED]
-    assert chain.first_red == "training_dev"
-    assert "record the human-level error" in chain.reasons[1]
+    assert chain.focus is None and chain.next == ("training_dev",)
+    assert chain.as_dict()["focus"] == "not_enough_information"
+    assert chain_verdict(chain).startswith(
+        "Not enough information to choose a link: link 1, fit the training set to about "
+        "human level, is unknown (record the human-level error)")
+    assert "Red links to weigh once it is known: link 2." in chain.reasons[0]
 
 
 # --- 3. Single-number and satisficing metrics ----------------------------------------------
@@ -460,6 +475,7 @@ def test_example_4_8_one_run_is_not_enough() -> None:
     check = eyeball_blackbox([RunSplitErrors("r1", 0, 100, 2000, 400, 8000)])
     assert check.overfit is False and check.growth is None
     assert "At least 2 runs" in check.reasons[0]
+    assert check.settled is False  # shown as information, not success
 
 
 def test_example_4_9_tag_sheet_marks_and_reserved_category() -> None:
@@ -870,9 +886,11 @@ def test_example_11_4_status_paragraph() -> None:
     assert " ".join(sentences).startswith(
         "Newest of 2 runs, r2 (2026-01-09): training 5.0%, dev 8.0% against human "
         "level 1.0% (expert). Work on avoidable bias: at 4.0 pts (training − human level) it "
-        "is the largest gap. Avoidable bias has been the focus for the last 2 runs: fell "
-        "from 7.0 pts to 4.0 pts since r1. Orthogonalization checklist: 0 of 5 links green, "
-        "2 red, 3 unknown. Work on link 1, ")
+        "is the largest gap. Variance (3.0 pts) is close behind: plan to work on it next. "
+        "Avoidable bias has been the focus for the last 2 runs: fell from 7.0 pts to 4.0 pts "
+        "since r1. Orthogonalization checklist: 0 of 5 links green, 2 red, 3 unknown. Work "
+        "on link 1, fit the training set to about human level: its gap of 4.0 pts is the "
+        "largest above the tolerance of 0.5 pts. Next: link 2.")
     status = project_status(None, project, runs=runs,  # type: ignore[arg-type]
                             human_levels=levels, contributors=[diagnosis_lines, broken])
     assert status.paragraph.startswith("Cat app: Newest of 2 runs, r2 (2026-01-09)")

@@ -52,10 +52,11 @@ def set_count(page: Page, panel: Locator, row: int, current: str, value: str) ->
         page.wait_for_timeout(250)
         box = editor.bounding_box()
         assert box is not None
-        x = box["x"] + box["width"] * 0.75  # the "Examples" column
+        x = box["x"] + 40  # the "Source" column, then one step right to "Examples"
         y = box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2
         page.mouse.move(x, y)
         page.mouse.click(x, y)
+        page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")  # opens the cell's editor
         try:
             page.wait_for_function(
