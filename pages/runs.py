@@ -5,7 +5,7 @@ import streamlit as st
 from strategy_core.markdown import escape
 from strategy_core.runs import ERROR_FIELDS
 from strategy_core.usecases import runs as run_cases
-from ui import cache, run_details, run_forms, session, widgets
+from ui import cache, mlflow_pull, run_details, run_forms, session, widgets
 from ui.project_metric import metric_editor
 
 store = session.store()
@@ -18,7 +18,8 @@ st.caption(f"Project **{escape(project.name)}**: training runs with their train,
            "history and can be undone.")
 
 runs = cache.shared(run_cases.runs, store, project.id)
-tab_names = ["Runs", "Import CSV", "Add or edit a run", "History", "Human level", "Metric"]
+tab_names = ["Runs", "Import CSV", "Pull from MLflow", "Add or edit a run", "History",
+             "Human level", "Metric"]
 if not store.can_write:
     tab_names = ["Runs", "History", "Human level", "Metric"]
 tabs = dict(zip(tab_names, st.tabs(tab_names), strict=True))
@@ -45,6 +46,10 @@ with tabs["Runs"]:
 if "Import CSV" in tabs:
     with tabs["Import CSV"]:
         run_forms.import_csv(store, project)
+
+if "Pull from MLflow" in tabs:
+    with tabs["Pull from MLflow"]:
+        mlflow_pull.pull_tab(store, project)
 
 if "Add or edit a run" in tabs:
     with tabs["Add or edit a run"]:

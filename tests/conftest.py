@@ -43,3 +43,7 @@ def demo_store(store: Store) -> Store:
 @pytest.fixture
 def samples() -> Path:
     return SAMPLES
+
+
+# The browser tests' fixtures (tests/e2e, tests/mlflow_live), defined once for the session.
+from tests.browser import browser, page, pytest_runtest_makereport  # noqa: E402,F401

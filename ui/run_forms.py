@@ -79,8 +79,8 @@ def _reading_choices(plan: ImportPlan, counter: int) -> tuple[str, str]:
     return pick, dates
 
 
-def _target_metric(plan: ImportPlan, current: ProjectMetric, counter: int
-                   ) -> ProjectMetric | None:
+def target_metric(plan: ImportPlan, current: ProjectMetric, counter: int | str
+                  ) -> ProjectMetric | None:
     """The metric the runs go in: the project's, or (when the split columns hold another
     metric's values) the one the user confirms; None when the runs cannot go in."""
     proposed = plan.proposed_metric
@@ -146,11 +146,34 @@ def import_csv(store: Store, project: Project) -> None:
     proposal = detected_plan if (fmt, pick, dates) == (detected_plan.fmt, DEFAULT_PICK,
                                                        "auto") else \
         cache.upload(_proposal, payload, fmt, current, pick, uploaded.name, dates)
+    editor_key = f"runs_mapping_{counter}_{fmt}" + (f"_{pick}" if proposal.history else "")
+    plan = mapping_step(proposal, current, editor_key, uploaded.name)
+    if plan is None:
+        return
+    target = target_metric(plan, current, counter)
+    if target is None or not preview(plan, target, uploaded.name, f"runs_preview_{counter}"):
+        return
+    if st.button(f"Import {len(plan.built.runs)} runs", type="primary", key="runs_import"):
+        try:
+            result = run_cases.import_plan(store, project.id, plan, source=uploaded.name,
+                                           metric=target,
+                                           author=st.session_state.get("decision_author", ""))
+        except StrategyError as exc:
+            st.error(f"Nothing was imported: {escape(exc)}")
+            return
+        flash(f"Imported {escape(uploaded.name)}: {result.added} added, {result.updated} "
+              f"updated, {result.unchanged} unchanged.")
+        st.session_state["runs_upload_counter"] = counter + 1
+        st.rerun()
+
+
+def mapping_step(proposal: ImportPlan, current: ProjectMetric, key: str, what: str
+                 ) -> ImportPlan | None:
+    """The mapping editor over a proposal, and the plan the edited mapping builds; None
+    (with the problems shown) when it builds no runs."""
     table = proposal.table
     edited = st.data_editor(
-        pd.DataFrame(mapping_rows(table, proposal.mapping)),
-        key=f"runs_mapping_{counter}_{fmt}" + (f"_{pick}" if proposal.history else ""),
-        hide_index=True,
+        pd.DataFrame(mapping_rows(table, proposal.mapping)), key=key, hide_index=True,
         disabled=["column", "examples"], column_order=MAPPING_COLUMNS,
         column_config={
             "column": st.column_config.TextColumn("Column"),
@@ -166,42 +189,32 @@ def import_csv(store: Store, project: Project) -> None:
         })
     mapping = tuple(mapping_from_rows(table, edited.to_dict("records")))
     plan = proposal if mapping == proposal.mapping else \
-        replace(run_cases.plan_import(table, fmt, mapping, metric=current),
+        replace(run_cases.plan_import(table, proposal.fmt, mapping, metric=current),
                 history=proposal.history)
-    built = plan.built
-    if not built.ok:
-        widgets.show_problems(built.problems, what=f"{escape(uploaded.name)}")
-        return
-    for warning in built.warnings:
+    if not plan.built.ok:
+        widgets.show_problems(plan.built.problems, what=escape(what))
+        return None
+    for warning in plan.built.warnings:
         st.warning(escape(warning))
-    target = _target_metric(plan, current, counter)
-    if target is None:
-        return
+    return plan
+
+
+def preview(plan: ImportPlan, target: ProjectMetric, what: str, key: str) -> bool:
+    """The runs exactly as they will be stored in `target`; False (with the problem shown)
+    when a level lies outside the metric's range."""
     try:
         run_cases.check_levels(plan, target)
     except InputError as exc:  # a level outside the metric's range: say so before Import
-        widgets.show_problems([exc], what=f"{escape(uploaded.name)}")
-        return
+        widgets.show_problems([exc], what=escape(what))
+        return False
     converted = (" (errors converted to accuracies)" if target.direction == "higher" and
                  target.kind == "rate" else " (accuracies converted to errors)"
                  if target.is_error_rate else "")
-    st.markdown(f"**Preview**: {len(built.runs)} runs exactly as they will be stored"
+    st.markdown(f"**Preview**: {len(plan.built.runs)} runs exactly as they will be stored"
                 f"{converted}.")
-    st.dataframe(widgets.scaled(runs_table(list(built.runs)), ERROR_FIELDS, target),
-                 hide_index=True, column_config=widgets.run_columns(target),
-                 key=f"runs_preview_{counter}")
-    if st.button(f"Import {len(built.runs)} runs", type="primary", key="runs_import"):
-        try:
-            result = run_cases.import_plan(store, project.id, plan, source=uploaded.name,
-                                           metric=target,
-                                           author=st.session_state.get("decision_author", ""))
-        except StrategyError as exc:
-            st.error(f"Nothing was imported: {escape(exc)}")
-            return
-        flash(f"Imported {escape(uploaded.name)}: {result.added} added, {result.updated} "
-              f"updated, {result.unchanged} unchanged.")
-        st.session_state["runs_upload_counter"] = counter + 1
-        st.rerun()
+    st.dataframe(widgets.scaled(runs_table(list(plan.built.runs)), ERROR_FIELDS, target),
+                 hide_index=True, column_config=widgets.run_columns(target), key=key)
+    return True
 
 
 EDIT_CONFLICT_KEY = "runs_edit_conflict"

@@ -131,6 +131,9 @@ def read_label_matrix(payload: bytes) -> pd.DataFrame:
         if exc.problem == "the file has a header but no runs":
             raise InputError("the label matrix has a header but no examples") from None
         raise
+    twice = [note for note in table.notes if "twice" in note]
+    if twice:  # a task named twice has no one label column
+        raise InputError(twice[0].split(":")[0], row=1)
     frame = pd.DataFrame(list(table.rows), columns=list(table.headers), dtype=object)
     for column in frame.columns:
         cells = frame[column].astype("string").str.strip().str.casefold()

@@ -38,6 +38,13 @@ from strategy_core.run_csv.editing import (
     mapping_rows,
     with_overrides,
 )
+from strategy_core.run_csv.histories import (
+    DEFAULT_PICK,
+    HISTORY_PICKS,
+    History,
+    collapse,
+    history_kind,
+)
 from strategy_core.run_csv.mapping import (
     classify_metric,
     classify_value,
@@ -52,6 +59,11 @@ from strategy_core.run_csv.reading import (
 )
 
 __all__ = [
+    "DEFAULT_PICK",
+    "HISTORY_PICKS",
+    "History",
+    "collapse",
+    "history_kind",
     "ColumnMapping",
     "FORMATS",
     "FORMAT_LABELS",

@@ -106,7 +106,8 @@ def collapse(table: RawTable, pick: str = DEFAULT_PICK, name_hint: str = "run"
     dev = _dev_column(columns)
     rows, lines, curves = [], [], {}
     for run in sorted(series, key=lambda r: first_line[r]):
-        per_run = {c: tuple(sorted(points)) for c, points in series[run].items()}
+        per_run = {c: tuple(dict(points).items()) for c, points in series[run].items()}
+        per_run = {c: tuple(sorted(points)) for c, points in per_run.items()}  # last per step
         curves[run] = per_run
         values = _picked(per_run, pick, dev)
         rows.append((run, *(params.get(run, {}).get(c, "") for c in param_columns),

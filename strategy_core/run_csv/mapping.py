@@ -206,15 +206,20 @@ def _level_columns(table: RawTable, mapping: list[ColumnMapping]) -> list[Column
 
 
 def _family(read: dict[int, ColumnName]) -> str | None:
-    """The levels' metric family: the first in `FAMILY_ORDER` among the families some
-    column names with a split word, else among all; a loss only when no other family is
-    named at all."""
+    """The levels' metric family (docs/rules.md §9): the one that fills the most splits
+    (a column with no split word fills dev, else train), ties going to the first in
+    `FAMILY_ORDER`; a loss counts only its plain columns (`train/box_loss` is one part of a
+    loss, not the loss). With no family filling a split, the first named in that order."""
+    filled: dict[str, set[str]] = {}
+    for r in read.values():
+        if r.family and not (r.family == "loss" and r.rest):
+            filled.setdefault(r.family, set()).add(r.split or "")
+    coverage = {f: len(splits - {""}) + ("" in splits and not {"dev", "train"} <= splits)
+                for f, splits in filled.items()}
+    if coverage:
+        return max(coverage, key=lambda f: (coverage[f], -FAMILY_ORDER.index(f)))
     named = {r.family for r in read.values() if r.family}
-    with_split = {r.family for r in read.values() if r.family and r.split}
-    for pool in (with_split - {"loss"}, named - {"loss"}, named):
-        if pool:
-            return min(pool, key=FAMILY_ORDER.index)
-    return None
+    return min(named, key=FAMILY_ORDER.index) if named else None
 
 
 def _chosen(group: list[tuple[int, ColumnName]], table: RawTable) -> list[tuple[int, str]]:

@@ -94,8 +94,13 @@ class ImportPlan:
         """The runs' per-step values by the key the store matches them on."""
         if self.history is None:
             return {}
-        return {curve_key(run): self.history.curves[run.name] for run in self.built.runs
-                if run.name in self.history.curves}
+        found = {}
+        for run in self.built.runs:
+            curve = self.history.curves.get(run.run_id or "") or \
+                self.history.curves.get(run.name)
+            if curve:
+                found[curve_key(run)] = curve
+        return found
 
     @property
     def notes(self) -> tuple[str, ...]:

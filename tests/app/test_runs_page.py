@@ -83,8 +83,8 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[bytes, str | N
 
 def test_empty_project(project: Store, downloads):
     at = runs_page()
-    assert tab_labels(at) == ["Runs", "Import CSV", "Add or edit a run", "History",
-                              "Human level", "Metric"]
+    assert tab_labels(at) == ["Runs", "Import CSV", "Pull from MLflow", "Add or edit a run",
+                              "History", "Human level", "Metric"]
     assert any("No runs yet" in i.value for i in at.info)
     assert any("No imports yet" in i.value for i in at.info)
     assert at.file_uploader(key="runs_upload_0") is not None

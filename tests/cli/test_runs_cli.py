@@ -22,7 +22,8 @@ from tests.store.test_store import dump
 RUN_FIELDS_JSON = ["run_id", "name", "created", "train_error", "train_dev_error", "dev_error",
                    "test_error", "n_train", "n_train_dev", "n_dev", "n_test", "metrics",
                    "params", "info", "slices", "finished"]
-IMPORT_FIELDS_JSON = ["project", "format", "added", "updated", "unchanged", "import_id"]
+IMPORT_FIELDS_JSON = ["project", "format", "added", "updated", "unchanged", "import_id",
+                      "history", "notes"]
 
 # (file, detected format, runs)
 SAMPLE_CASES = [("runs_generic.csv", "generic", 6), ("mlflow_search_runs.csv", "mlflow", 6),
@@ -95,12 +96,14 @@ def test_import_every_sample_and_reimport_adds_nothing(store: Store, capsys, fil
     first = cli_json(capsys, "import-runs", SAMPLES / file_name, "--project", "Imports")
     assert list(first) == IMPORT_FIELDS_JSON
     assert first == {"project": "Imports", "format": fmt, "added": count, "updated": 0,
-                     "unchanged": 0, "import_id": first["import_id"]}
+                     "unchanged": 0, "import_id": first["import_id"], "history": None,
+                     "notes": first["notes"]}
     assert isinstance(first["import_id"], int)
     before = dump(store)
     second = cli_json(capsys, "import-runs", SAMPLES / file_name, "--project", "Imports")
     assert second == {"project": "Imports", "format": fmt, "added": 0, "updated": 0,
-                      "unchanged": count, "import_id": None}
+                      "unchanged": count, "import_id": None, "history": None,
+                      "notes": first["notes"]}
     assert dump(store) == before
 
 
@@ -332,7 +335,8 @@ def test_real_subprocess_from_the_repo_root(tmp_path: Path):
     done = run("import-runs", "data/samples/mlflow_ui_runs.csv", "--project", "Sub")
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout) == {"project": "Sub", "format": "mlflow-ui", "added": 6,
-                                       "updated": 0, "unchanged": 0, "import_id": 1}
+                                       "updated": 0, "unchanged": 0, "import_id": 1,
+                                       "history": None, "notes": []}
     from strategy_core.store import open_store
 
     stored = open_store(str(db))

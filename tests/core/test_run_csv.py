@@ -489,7 +489,8 @@ def test_mapping_rows_show_examples_role_kind_and_scale():
     table = read_table((SAMPLES / "mlflow_ui_runs.csv").read_bytes())
     rows = {r["column"]: r for r in mapping_rows(table, propose_mapping(table))}
     assert rows["val_acc"] == {"column": "val_acc", "examples": "0.972, 0.97, 0.966",
-                               "role": "dev_error", "values": "accuracy", "scale": "fraction"}
+                               "role": "dev_error", "values": "accuracy", "scale": "fraction",
+                               "slice": "", "part": ""}
     assert rows["arch"]["role"] == "param" and rows["arch"]["values"] is None
 
 

@@ -37,11 +37,6 @@ DEVIATIONS: dict[str, dict[str, object]] = {
     # Two train reward columns without other words: 'reward_mean' (every step) is taken
     # over 'episode_reward_mean'; both are kept, the mapping editor can swap them.
     "wandb_history_marl_air_cargo.csv": {"train": "collection/reward/reward_mean"},
-    # An RL fine-tune logs rewards/total_mean (bare) beside train/loss and eval/loss; the
-    # product takes the reward the run optimises as its metric, never a loss when another
-    # metric is named (docs/rules.md §9).
-    "wandb_history_tts_rl.csv": {"metric": "reward", "train": None,
-                                 "dev": "rewards/total_mean"},
 }
 
 

@@ -7,7 +7,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -15,14 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("STRATEGY_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-]
+# The browser and its fixtures live in tests/browser.py, shared with tests/mlflow_live: one
+# Playwright per test process.
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401
 
 pytestmark = pytest.mark.e2e
 
@@ -93,43 +90,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     running = start_server(tmp_path_factory.mktemp("e2e"))
     yield running
     stop_server(running)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    """On a failed browser test, keep a screenshot and add the page's text to the report, so
-    a failure on CI can be read afterwards."""
-    report = yield
-    page = getattr(item, "funcargs", {}).get("page")
-    if report.when == "call" and report.failed and page is not None:
-        keep = Path(tempfile.mkdtemp(prefix="e2e-failed-"))
-        try:
-            page.screenshot(path=keep / "page.png", full_page=True, timeout=10_000)
-            text = page.inner_text("body", timeout=10_000)
-        except Exception as error:  # noqa: BLE001 - a failed capture must not hide the failure
-            text = f"could not capture the page: {error}"
-        report.sections.append(("page at failure", f"{page.url}\nscreenshot: {keep}/page.png"
-                                                   f"\n\n{text[:4000]}"))
-    return report
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    opened = context.new_page()
-    opened.set_default_timeout(20_000)
-    yield opened
-    context.close()
 
 
 # Streamlit shows its "Running..." widget only after a run has lasted 500 ms; until a run
