@@ -32,7 +32,9 @@ with tabs["Runs"]:
         run_forms.sample_downloads()
     else:
         frame = cache.shared(run_cases.runs_frame, store, project.id).copy()
-        st.dataframe(widgets.scaled(frame, ERROR_FIELDS, metric), hide_index=True,
+        shown = frame.drop(columns=[c for c in frame.columns if c != "name"
+                                    and frame[c].isna().all()])  # no column of blanks
+        st.dataframe(widgets.scaled(shown, ERROR_FIELDS, metric), hide_index=True,
                      column_config=widgets.run_columns(metric), key="runs_table")
         st.caption(f"{len(runs)} runs, oldest first. Click a column header to sort.")
         widgets.safe_download(frame, f"{project.slug}-runs.csv", "Download runs (CSV)",

@@ -68,8 +68,12 @@ def runs_table(runs: list[Run]) -> Any:
         for name in param_names:
             record[f"param: {name}"] = run.params.get(name)
         records.append(record)
-    columns = list(RUN_FIELDS) + info_names + [f"slice: {n}" for n in slice_names] + \
-        [f"metric: {n}" for n in metric_names] + [f"param: {n}" for n in param_names]
+    fixed = list(RUN_FIELDS)
+    if "status" in info_names:  # whether a run finished, next to its name
+        fixed.insert(1, "status")
+    columns = fixed + [n for n in info_names if n != "status"] + \
+        [f"slice: {n}" for n in slice_names] + [f"metric: {n}" for n in metric_names] + \
+        [f"param: {n}" for n in param_names]
     frame = pd.DataFrame.from_records(records, columns=columns)
     for f in SIZE_FIELDS:
         frame[f] = frame[f].astype("Int64")

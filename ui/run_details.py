@@ -55,7 +55,7 @@ def curves(store: Store, project: Project, runs: list[Run]) -> None:
     with_curves = [run for run in runs if run.key in keys]
     if not with_curves:
         return
-    st.markdown("**Curves** (runs imported from a history)")
+    st.markdown("**Curves** (runs imported from a history or pulled from MLflow)")
     names = {run.key: run.name for run in with_curves}
     chosen = st.selectbox("Run", list(names), format_func=lambda k: names[k],
                           index=len(names) - 1, key="runs_curve_run")

@@ -27,6 +27,12 @@ HISTORY_PICKS: dict[str, str] = {
     "best": "each column's best",
 }
 DEFAULT_PICK = "best_dev"
+HISTORY_KINDS: dict[str, str] = {
+    "chart": "A W&B chart download",
+    "long": "A metric history (one value per row)",
+    "steps": "A history (one row per step)",
+    "mlflow": "An MLflow experiment",
+}
 _STEP_NAMES = ("_step", "step", "global_step", "epoch", "iteration", "iter", "steps")
 _CLOCK_NAMES = {"_runtime", "_timestamp", "timestamp", "wall_time", "time", "relative_time",
                 "row_index"}
@@ -105,7 +111,10 @@ def collapse(table: RawTable, pick: str = DEFAULT_PICK, name_hint: str = "run"
                            key=_order(table))
     dev = _dev_column(columns)
     rows, lines, curves = [], [], {}
-    for run in sorted(series, key=lambda r: first_line[r]):
+    order = list(series)
+    if kind == "chart":  # W&B lists a chart's runs newest first; runs are kept oldest first
+        order.reverse()
+    for run in sorted(order, key=lambda r: first_line[r]):
         per_run = {c: tuple(dict(points).items()) for c, points in series[run].items()}
         per_run = {c: tuple(sorted(points)) for c, points in per_run.items()}  # last per step
         curves[run] = per_run
@@ -115,8 +124,8 @@ def collapse(table: RawTable, pick: str = DEFAULT_PICK, name_hint: str = "run"
         lines.append(first_line[run])
     out = RawTable(("name", *param_columns, *columns), tuple(rows), tuple(lines), ",",
                    table.notes)
-    note = (f"{len(curves)} run{'s' if len(curves) != 1 else ''} from a history of "
-            f"{len(long_rows)} values; each run's values are taken "
+    note = (f"{HISTORY_KINDS[kind]}: {len(curves)} run{'s' if len(curves) != 1 else ''} "
+            f"from {len(long_rows):,} logged values; each run's values are taken "
             f"{HISTORY_PICKS[pick if dev or pick != 'best_dev' else 'last']}"
             + (f" ('{dev}')" if pick == "best_dev" and dev else "")
             + ("" if dev or pick != "best_dev" else " (no dev column to pick a step by)"))

@@ -40,7 +40,7 @@ def test_upload_and_import(project: Store, name: str):
     (preview,) = [d for d in tab.dataframe if d.editing_mode == "read_only"]
     assert len(preview.value) == label["runs"]
     if label["kind"] in ("history", "chart"):
-        assert any("from a history" in i.value for i in at.info)
+        assert any("logged values; each run" in i.value for i in at.info)
         assert [r for r in at.radio if r.key == "runs_pick_0"]
     at.button(key="runs_import").click().run(timeout=60)
     assert_no_exception(at)
