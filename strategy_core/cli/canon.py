@@ -1,6 +1,7 @@
 """Commands for the rest of the canon (docs/rules.md §20–22):
 
     learning-curve --project NAME [--run NAME …] [--desired LEVEL] [--json]
+    learning-curve --project NAME --from-history [--run NAME] [--desired LEVEL] [--json]
     six-box --project NAME [--run NAME] [--set-human-target LEVEL|none]
             [--set-trained-target LEVEL|none [--n-trained-target N]] [--json]
     six-box [--metric KEY] [--human L] [--human-target L] [--train L] [--trained-target L]
@@ -41,6 +42,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--desired", metavar="LEVEL",
                    help="the desired performance in the metric's units (default: the "
                         "project's human level)")
+    p.add_argument("--from-history", action="store_true",
+                   help="the curve of one run's history by training examples seen (--run, "
+                        "default the newest run with one); without it, runs by training-set "
+                        "size when they give 3 sizes, else such a history")
     p.set_defaults(handler=cmd_learning_curve)
 
     p = add_command(sub, "six-box", common,
@@ -84,16 +89,22 @@ def cmd_learning_curve(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     project = resolve_project(store, args.project)
     desired = None if args.desired is None else parse_level(
         args.desired, "--desired", project_metric(store, project.id))
-    curve = learning_curve(store, project.id, args.run, desired)
+    curve = learning_curve(store, project.id, args.run, desired,
+                           "history" if args.from_history else None)
     metric = curve.metric
     lines = [f"{project.name}: {curve.headline}" + (" (tentative)" if curve.tentative else "")]
+    if curve.source == "history":
+        lines.append(f"From the history of run {curve.run} (training examples seen)")
     if curve.desired is not None:
         lines.append(f"Desired performance: {metric.format(curve.desired)}"
                      + (f" ({curve.desired_label})" if curve.desired_label else ""))
-    lines.append(f"  {'training examples':>18}  {'training':>9}  {'dev':>9}  runs")
+    last = "checkpoint" if curve.source == "history" else "runs"
+    lines.append(f"  {'training examples':>18}  {'training':>9}  {'dev':>9}  {last}")
     for point in curve.points:
+        where = point.runs[0].rsplit(", ", 1)[-1] if curve.source == "history" else \
+            len(point.runs)
         lines.append(f"  {point.size:>18,}  {metric.format(point.train):>9}  "
-                     f"{metric.format(point.dev):>9}  {len(point.runs)}")
+                     f"{metric.format(point.dev):>9}  {where}")
     lines += [f"- {reason}" for reason in curve.reasons]
     if curve.skipped:
         lines.append(f"Left out (no training-set size or level): {', '.join(curve.skipped)}")

@@ -151,10 +151,12 @@ def cmd_ceiling(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
             raise InputError("--project and --sample go together")
         if args.reviewed or args.count:
             raise InputError("give either --project and --sample, or --reviewed and --count")
-        summary = _stored_summary(args, efforts)
-        if not hasattr(summary, "dev_error"):
-            return summary  # a review of per-example values: payload and text
+        stored = _stored_summary(args, efforts)
+        if not hasattr(stored, "summary"):
+            return stored  # a review of per-example values: payload and text
+        summary, sources = stored.summary, _sources_output(stored.sources)
     else:
+        sources = None
         if args.dev_error is None or args.reviewed is None:
             raise InputError("give --dev-error and --reviewed (and a --count per category), "
                              "or --project and --sample")
@@ -180,7 +182,27 @@ def cmd_ceiling(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     if summary.priority_order:
         lines.append(f"Priority (ceiling per unit of effort): "
                      f"{', '.join(summary.priority_order)}")
+    if sources is not None:
+        payload["dev_error_sources"], line = sources
+        if line:
+            lines.append(line)
     return payload, "\n".join(lines)
+
+
+def _sources_output(sources: Any) -> tuple[dict[str, Any] | None, str]:
+    """The review's dev error against the run's recorded one, as the Error analysis page
+    states it (docs/rules.md §4): the JSON object (None when the run records no other
+    figure) and the text line ('' when the two agree)."""
+    if sources is None:
+        return None, ""
+    noise = None if sources.disagree is None else not sources.disagree
+    payload = {"imported": sources.recorded,
+               "predictions": sources.used if sources.source == "predictions" else None,
+               "used": sources.used, "source": sources.source,
+               "difference": sources.as_dict()["difference"], "noise": noise,
+               "why": sources.reasons[-1], "reasons": list(sources.reasons)}
+    line = f"Two dev errors: {' '.join(sources.reasons)}" if sources.notable else ""
+    return payload, line
 
 
 def _effort(text: str, name: str) -> float | None:
@@ -216,7 +238,7 @@ def _record_efforts(store, project_id: int,  # noqa: ANN001 - a Store
                 expected={c.id: c.version for c in chosen})
 
 
-def _stored_summary(args: argparse.Namespace,  # noqa: ANN202 - ReviewSummary
+def _stored_summary(args: argparse.Namespace,  # noqa: ANN202 - SampleAnalysis
                     efforts: dict[str, float | None]):
     from strategy_core.usecases.error_analysis import analyze_sample, sample_by_name
     from strategy_core.usecases.projects import resolve_project
@@ -235,7 +257,7 @@ def _stored_summary(args: argparse.Namespace,  # noqa: ANN202 - ReviewSummary
         analysis = analyze_sample(store, sample.id, override)
     if analysis.rule is not None:
         return _values_output(analysis, sample.name)
-    return analysis.summary
+    return analysis
 
 
 VALUE_FIELDS = ("name", "count", "share", "share_low", "share_high", "gain", "value_share",

@@ -87,6 +87,8 @@ class LearningCurve:
     per_doubling: float | None = None       # that improvement per doubling of the data
     doublings_needed: float | None = None   # at that pace, to reach the desired level
     skipped: tuple[str, ...] = field(default_factory=tuple)
+    source: str = "sizes"                   # "sizes": runs by n_train; "history": one run's
+    run: str | None = None                  # the run whose history it is (source "history")
 
     @property
     def headline(self) -> str:
@@ -108,7 +110,7 @@ class LearningCurve:
                 "last_step": _tidy(self.last_step), "per_doubling": _tidy(self.per_doubling),
                 "doublings_needed": _tidy(self.doublings_needed),
                 "points": [p.as_dict() for p in self.points], "skipped": list(self.skipped),
-                "reasons": list(self.reasons)}
+                "source": self.source, "run": self.run, "reasons": list(self.reasons)}
 
 
 def _tidy(value: float | None) -> float | None:
@@ -140,15 +142,15 @@ def _point(size: int, runs: list[Run], metric: ProjectMetric, confidence: float)
     dev_sizes = [r.n_dev for r in runs if r.dev_error is not None]
     return CurvePoint(
         size, tuple(r.name for r in runs), _mean(train), _mean(dev),
-        _interval(train, [size] * len(train), metric, confidence),
-        _interval(dev, dev_sizes, metric, confidence))
+        point_interval(train, [size] * len(train), metric, confidence),
+        point_interval(dev, dev_sizes, metric, confidence))
 
 
 def _mean(values: list) -> float | None:
     return None if not values else sum(values) / len(values)
 
 
-def _interval(values: list, sizes: list, metric: ProjectMetric,
+def point_interval(values: list, sizes: list, metric: ProjectMetric,
               confidence: float) -> Interval | None:
     """Repeats at one size: the t interval of their mean (ch. 32). One run of a rate with
     its set size: the Wilson interval. Otherwise none."""
@@ -174,15 +176,28 @@ def learning_curve(runs: Sequence[Run], desired: float | None = None,
     """Plot-ready points and the reading of docs/rules.md §20: is more data likely to help?
     `desired` is the desired performance (human level or the team's target) in the
     metric's stored units; None when none is recorded."""
+    check_confidence(confidence)
+    points, skipped = curve_points(runs, metric, confidence)
+    return read_points(points, desired, desired_label, metric, skipped=skipped)
+
+
+def check_confidence(confidence: float) -> None:
     if not 0 < confidence < 1:
         raise InputError("confidence must be between 0 and 1 (e.g. 0.95)")
+
+
+def read_points(points: tuple[CurvePoint, ...], desired: float | None,
+                desired_label: str | None, metric: ProjectMetric, *,
+                skipped: tuple[str, ...] = (), source: str = "sizes",
+                run: str | None = None) -> LearningCurve:
+    """The reading of §20 of points already in the shown metric's units, smallest size
+    first (from runs by `n_train`, or from one run's history)."""
     shown = metric.shown()
     goal = None if desired is None else metric.check(desired, "the desired performance")
     goal = metric.to_shown(goal)
-    points, skipped = curve_points(runs, metric, confidence)
     with_dev = [p for p in points if p.dev is not None]
-    base = {"metric": shown, "points": points, "desired": goal,
-            "desired_label": desired_label, "skipped": skipped}
+    base = {"metric": shown, "points": points, "desired": goal, "desired_label": desired_label,
+            "skipped": skipped, "source": source, "run": run}
     if not with_dev:
         return LearningCurve(**base, verdict="no_runs", reasons=(_NO_RUNS,))
     if len(with_dev) < MIN_SIZES:

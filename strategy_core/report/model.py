@@ -17,9 +17,12 @@ SECTION_TITLES: dict[str, str] = {
     "status": "Where the project stands",
     "runs": "Runs",
     "diagnosis": "Diagnosis: where the error comes from",
+    "six_box": "Six-box table: human level and error on both distributions",
+    "learning_curve": "Learning curve",
     "checklist": "Orthogonalization checklist",
     "metrics": "Metric definition",
     "error_analysis": "Error analysis",
+    "optimization": "Optimization verification: search or objective",
     "sizing": "Dev/test sizing",
     "decisions": "Decisions",
 }

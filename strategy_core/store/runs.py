@@ -197,6 +197,20 @@ class RunRepo:
             out.setdefault(metric, []).append((int(step), float(value)))
         return {m: tuple(points) for m, points in out.items()}
 
+    def add_curves(self, project_id: int, key: int, curves: Curves) -> None:
+        """Give run `key`'s current version these per-step values (replacing its values of
+        the same metrics), without a new version: the run itself does not change."""
+        with self._store.write() as cur:
+            version = cur.scalar("SELECT id FROM current_run_versions WHERE project_id = ? "
+                                 "AND run_id = ? AND NOT deleted", [project_id, key])
+            if version is None:
+                raise NotFoundError(f"no run {key} in this project")
+            cur.execute("DELETE FROM run_curves WHERE version_id = ? AND metric IN "
+                        "(SELECT unnest(?::VARCHAR[]))", [version, list(curves)])
+            _write_curves(cur, [(int(version), metric, int(step), float(value))
+                                for metric, points in curves.items()
+                                for step, value in points], [])
+
     def save_run(self, project_id: int, run: Run, *, key: int | None = None) -> ImportResult:
         """Add one run by hand, or edit run `key`; recorded in the history as a manual edit."""
         if not run.name.strip():

@@ -62,6 +62,11 @@ from strategy_core.usecases.decisions import decisions_report_section
 from strategy_core.usecases.diagnosis import change_marks
 from strategy_core.usecases.error_analysis import analyze_sample
 from strategy_core.usecases.projects import get_project
+from strategy_core.usecases.report_canon import (
+    learning_curve_section,
+    optimization_section,
+    six_box_section,
+)
 from strategy_core.usecases.run_scope import decision_runs
 from strategy_core.usecases.runs import human_levels, runs_report_section
 from strategy_core.usecases.sizing import prediction_disagreement
@@ -461,9 +466,12 @@ _BUILDERS: tuple[tuple[str, Callable[[StatusContext], Section]], ...] = (
     ("status", status_report_section),
     ("runs", lambda context: runs_report_section(context.runs, context.metric)),
     ("diagnosis", _diagnosis_section),
+    ("six_box", six_box_section),
+    ("learning_curve", learning_curve_section),
     ("checklist", _checklist_section),
     ("metrics", _metrics_section),
     ("error_analysis", _error_analysis_section),
+    ("optimization", optimization_section),
     ("sizing", _sizing_section),
     ("decisions", lambda context: decisions_report_section(context.store, context.project.id)),
 )

@@ -55,9 +55,19 @@ def diagnosis(slug: str) -> AppTest:
 # --- the learning curve ------------------------------------------------------------------------
 
 
-def test_the_demo_says_the_curve_needs_runs_of_several_sizes(demo: Store) -> None:
+def test_the_demo_draws_the_curve_of_its_newest_runs_history(demo: Store) -> None:
     at = diagnosis(DEMO_SLUG)
     assert [t.label for t in at.tabs][-2:] == ["Learning curve", "Six-box table"]
+    assert at.radio(key="diagnosis_curve_source").value == "history"
+    assert at.selectbox(key="diagnosis_curve_history_run").value == "efficientnet-b3-mobile"
+    assert "More data will not close the gap" in texts(at.warning)
+    assert "Too few points to read" not in texts(at.caption)
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    points = next(t.value for t in at.table if "Checkpoint" in t.value.columns)
+    assert len(points) == 8 and points.index[-1] == "207,500"
+    assert points["Dev"].iloc[-1] == "2.9%" and points["Training"].iloc[-1] == "1.0%"
+    at.radio(key="diagnosis_curve_source").set_value("sizes").run()
+    assert_no_exception(at)
     assert "Too few points to read" in texts(at.caption)
     assert escape("at least 3 are needed") in texts(at.caption)
 

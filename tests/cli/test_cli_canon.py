@@ -52,9 +52,24 @@ def test_learning_curve_runs_desired_and_text(curves: Store, capsys) -> None:
     assert code == 0 and "More data is likely to help" in out and "8,000" in out
 
 
-def test_learning_curve_on_the_demo_says_what_it_needs(demo_store: Store, capsys) -> None:
+def test_learning_curve_on_the_demo_reads_the_runs_history(demo_store: Store, capsys) -> None:
     data = cli_json(capsys, "learning-curve", "--project", CAT)
-    assert data["verdict"] == "too_few" and data["more_data_helps"] is None
+    project = demo_store.projects.by_slug(CAT)
+    assert data == {"project": project.name,
+                    **curve_cases.learning_curve(demo_store, project.id).as_dict()}
+    assert data["source"] == "history" and data["run"] == "efficientnet-b3-mobile"
+    assert data["verdict"] == "bias" and data["more_data_helps"] is False
+    assert [p["size"] for p in data["points"]][::7] == [25_000, 207_500]
+    assert data["points"][-1]["train"] == 0.01 and data["points"][-1]["dev"] == 0.029
+    named = cli_json(capsys, "learning-curve", "--project", CAT, "--from-history", "--run",
+                     "efficientnet-b3-mobile")
+    assert named == data
+    code, out, _ = cli(capsys, "learning-curve", "--project", CAT, "--from-history")
+    assert code == 0 and "From the history of run efficientnet-b3-mobile" in out
+    assert "207,500" in out and "step 8" in out
+    sizes = cli_json(capsys, "learning-curve", "--project", CAT, "--run", "cnn-small",
+                     "--run", "resnet50-mobile-5k")
+    assert sizes["source"] == "sizes" and sizes["verdict"] == "too_few"
 
 
 # --- six-box ---------------------------------------------------------------------------------
@@ -106,6 +121,8 @@ def test_six_box_from_levels_touches_no_database(capsys) -> None:
     (["six-box", "--project", CAT, "--metric", "f1"], "own metric"),
     (["learning-curve", "--project", CAT, "--run", "ghost"], "no run named 'ghost'"),
     (["learning-curve", "--project", CAT, "--desired", "lots"], "not"),
+    (["learning-curve", "--project", CAT, "--from-history", "--run", "cnn-small", "--run",
+      "resnet50"], "name exactly one"),
     (["verify-optimization"], "give --csv FILE"),
     (["verify-optimization", "--csv", "missing.csv"], "no file"),
     (["verify-optimization", "--run", "x", "--csv", "missing.csv"], "no file"),
@@ -117,8 +134,8 @@ def test_six_box_from_levels_touches_no_database(capsys) -> None:
       "--weight", "web=0"], "leave the source out"),
 ], ids=["six-box-nothing", "six-box-levels-and-project", "six-box-run-alone",
         "six-box-b-out-of-range", "six-box-n-alone", "six-box-n-zero", "six-box-metric",
-        "curve-unknown-run", "curve-bad-desired", "ov-nothing", "ov-no-file",
-        "ov-run-without-project", "plan-exclude-target", "plan-weight-word",
+        "curve-unknown-run", "curve-bad-desired", "curve-two-histories", "ov-nothing",
+        "ov-no-file", "ov-run-without-project", "plan-exclude-target", "plan-weight-word",
         "plan-weight-zero"])
 def test_bad_input_exits_2_and_writes_nothing(demo_store: Store, capsys, args, words) -> None:
     before = dump(demo_store)

@@ -85,7 +85,8 @@ def test_demo_report_has_every_section_in_order_with_data(demo_report: Report):
     assert demo_report.section_titles == list(SECTION_TITLES.values())
     assert demo_report.skipped == ()
     with_data = {section.key: section.has_data for section in demo_report.sections}
-    assert with_data == {key: True for key in SECTION_TITLES}
+    # The cat demo has no scored mistakes (its learning curve is a run's history).
+    assert with_data == {key: key != "optimization" for key in SECTION_TITLES}
     assert demo_report.title == "Cat classifier (demo): project report"
     assert demo_report.date_text == "21 November 2026"
 
@@ -153,9 +154,9 @@ def test_demo_status_paragraph_is_the_overviews(demo_store: Store):
 
 def test_demo_html_draws_the_charts_inline(demo_files):
     _, page = demo_files
-    # staircase, trend, chain, selection, shares, separation
-    assert page.count("<svg") == 6
-    assert page.count("</svg>") == 6
+    # staircase, trend, learning curve, chain, selection, shares, separation
+    assert page.count("<svg") == 7
+    assert page.count("</svg>") == 7
     assert "This chart could not be drawn" not in page
     labels = re.findall(r'<svg[^>]*aria-label="([^"]*)"', page)
     assert "Error levels of efficientnet-b3-mobile" in labels
@@ -168,7 +169,7 @@ def test_markdown_says_where_the_charts_are(demo_files):
     markdown, _ = demo_files
     assert "<svg" not in markdown
     assert plain_markdown(markdown).count("(The HTML version of this report shows the chart.)") \
-        == 6
+        == 7
 
 
 def test_markdown_tables_are_well_formed(demo_files):
@@ -198,7 +199,10 @@ EMPTY_MESSAGES = {
     "diagnosis": "No diagnosis yet",
     "checklist": "No checklist yet",
     "metrics": "No metric definition yet",
+    "six_box": "No six-box table yet",
+    "learning_curve": "No learning curve yet.",
     "error_analysis": "No error analysis yet.",
+    "optimization": "No Optimization Verification test yet",
     "sizing": "Nothing to size yet",
     "decisions": "No decisions recorded yet.",
 }
@@ -318,7 +322,7 @@ def test_a_chart_with_unsafe_markup_is_left_out(demo_report: Report, monkeypatch
                         ['<svg width="10"><script>alert(1)</script></svg>'] * len(figures))
     page = to_html(demo_report)
     assert "<script" not in page and "<svg" not in page
-    assert page.count("This chart could not be drawn.") == 6
+    assert page.count("This chart could not be drawn.") == 7
 
 
 def test_a_chart_that_cannot_be_drawn_leaves_its_caption(demo_report: Report, monkeypatch):
@@ -327,7 +331,7 @@ def test_a_chart_that_cannot_be_drawn_leaves_its_caption(demo_report: Report, mo
 
     monkeypatch.setattr(report_html, "chart_svgs", broken)
     page = to_html(demo_report)
-    assert page.count("This chart could not be drawn.") == 6
+    assert page.count("This chart could not be drawn.") == 7
     assert "Error levels of efficientnet-b3-mobile." in page
 
 

@@ -9,12 +9,19 @@ import math
 import pytest
 
 from strategy_core.charts.learning_curve import learning_curve_chart, learning_curve_frame
+from strategy_core.diagnosis.history_curve import (
+    CHECKPOINT_NOTE,
+    history_columns,
+    history_curve,
+    is_example_count,
+)
 from strategy_core.diagnosis.learning_curve import MAX_DOUBLINGS, learning_curve
 from strategy_core.errors import InputError, NotFoundError
 from strategy_core.project_metric import PRESETS
 from strategy_core.runs import Run
 from strategy_core.store import Store
 from strategy_core.usecases import learning_curve as usecase
+from strategy_core.usecases.demo_canon import CAT_HISTORY, cat_history
 from strategy_core.usecases.runs import add_run, save_human_levels
 
 SIZES = (1_000, 2_000, 4_000, 8_000)
@@ -105,6 +112,100 @@ def test_example_20_8_a_slow_fall_helps_but_not_enough() -> None:
     assert curve.doublings_needed == pytest.approx(16.5) and MAX_DOUBLINGS < 16.5
     assert "noise of that step is about ±0.2 pts" in curve.reasons[0]
     assert "alone is unlikely to get there" in curve.reasons[1]
+
+
+def test_example_20_9_a_runs_history_by_examples_seen_is_a_curve() -> None:
+    run = Run(name="efficientnet-b3-mobile", n_train=207_500, n_dev=2_500,
+              train_error=0.010, dev_error=0.029)
+    curve = history_curve(run, cat_history(), 0.005, "human level, team of experts")
+    assert [p.size for p in curve.points] == [row[0] for row in CAT_HISTORY]
+    assert [p.train for p in curve.points] == pytest.approx([row[1] for row in CAT_HISTORY])
+    assert [p.dev for p in curve.points] == pytest.approx([row[2] for row in CAT_HISTORY])
+    assert (curve.points[-1].train, curve.points[-1].dev) == (run.train_error, run.dev_error)
+    assert curve.points[0].runs == ("efficientnet-b3-mobile, step 1",)
+    assert curve.verdict == "bias" and not curve.tentative
+    assert curve.source == "history" and curve.run == run.name
+    assert curve.reasons[0].startswith("Training error at 207,500 examples, 1.0%, is already "
+                                       "worse than the desired 0.5%")
+    assert curve.reasons[-1] == CHECKPOINT_NOTE
+    assert curve.as_dict()["source"] == "history"
+
+
+def test_example_20_10_an_accuracy_history_in_percents_past_n_train() -> None:
+    steps = (1_000, 2_000, 4_000, 8_000, 16_000)
+    curves = {"metrics.samples_seen": list(enumerate(steps, 1)),
+              "val_acc": list(enumerate((88, 91, 93, 94.5, 95), 1)),
+              "val_acc_step": list(enumerate((50, 60, 70, 80, 99), 1))}
+    assert history_columns(list(curves)) == ("metrics.samples_seen", {"dev": "val_acc"})
+    curve = history_curve(Run(name="h", n_train=8_000), curves, 0.02)
+    assert [p.size for p in curve.points] == list(steps[:4])
+    assert [p.dev for p in curve.points] == pytest.approx([0.12, 0.09, 0.07, 0.055])
+    assert all(p.train is None for p in curve.points)
+    assert curve.verdict == "more_data" and curve.tentative
+    assert curve.doublings_needed == pytest.approx(3.5 / 1.5)
+    assert "1 checkpoint past the run's 8,000 training examples left out" in curve.reasons[-1]
+
+
+# --- histories --------------------------------------------------------------------------------
+
+
+def test_example_count_names_and_level_families() -> None:
+    for name in ("examples_seen", "train_examples", "samples_seen", "n_train",
+                 "num_train_examples", "train_size", "trained_examples",
+                 "metrics.examples_seen", "Examples Seen"):
+        assert is_example_count(name), name
+    assert not is_example_count("train_error") and not is_example_count("step")
+    assert history_columns(["train_error", "val_error"]) == (
+        None, {"train": "train_error", "dev": "val_error"})
+    assert history_columns(["n_train", "train_acc", "train_error", "test_error"])[1] == {
+        "train": "train_error"}  # the metric's own family first; test is no level here
+    accuracy = PRESETS["accuracy"]
+    curves = {"examples_seen": [(1, 100), (2, 200), (3, 400)],
+              "train_error": [(1, 0.0), (2, 0.01), (3, 0.02)],
+              "val_error": [(1, 0.3), (2, 0.2), (3, 0.15)]}
+    read = history_curve(Run(name="a"), curves, metric=accuracy)
+    assert [p.dev for p in read.points] == pytest.approx([0.7, 0.8, 0.85])  # 1 − error
+    assert history_columns(list(curves), PRESETS["mse"]) == ("examples_seen", {})
+
+
+def test_a_history_without_counts_or_enough_checkpoints() -> None:
+    none = history_curve(Run(name="h"), {"val_error": [(1, 0.2)]})
+    assert none.verdict == "no_runs" and "no history with a count" in none.reasons[0]
+    two = history_curve(Run(name="h"), {"examples_seen": [(1, 100), (2, 200), (3, 0)],
+                                        "val_error": [(1, 0.2), (2, 0.1), (3, 0.05)]})
+    assert two.verdict == "too_few" and two.reasons[0].startswith("2 checkpoints of 'h'")
+
+
+def test_use_case_and_sources_with_a_history(store: Store) -> None:
+    project = store.projects.create("History")
+    for run in runs((1_000, 8_000), (0.005, 0.012), (0.12, 0.055), 10_000):
+        add_run(store, project.id, run)
+    key = store.runs.by_name(project.id, "r8000").key
+    assert usecase.history_runs(store, project.id) == []
+    assert usecase.default_source(store, project.id) == "sizes"
+    with pytest.raises(InputError, match="no run has a history"):
+        usecase.learning_curve(store, project.id, source="history")
+    before = store.runs.list(project.id)
+    store.runs.add_curves(project.id, key, {
+        "examples_seen": [(1, 1_000), (2, 2_000), (3, 4_000), (4, 8_000)],
+        "train_error": [(1, 0.005), (2, 0.008), (3, 0.010), (4, 0.012)],
+        "val_error": [(1, 0.12), (2, 0.09), (3, 0.07), (4, 0.055)]})
+    assert store.runs.list(project.id) == before  # no new version, same values
+    assert [r.name for r in usecase.history_runs(store, project.id)] == ["r8000"]
+    assert usecase.default_source(store, project.id) == "history"
+    save_human_levels(store, project.id, [("expert", 0.02)])
+    curve = usecase.learning_curve(store, project.id)
+    assert curve.source == "history" and curve.run == "r8000"
+    assert curve.verdict == "more_data" and curve.desired_label == "human level, expert"
+    assert usecase.learning_curve(store, project.id, source="sizes").verdict == "too_few"
+    assert usecase.learning_curve(store, project.id, ("r1000",), source="history"
+                                  ).verdict == "no_runs"
+    with pytest.raises(InputError, match="name exactly one"):
+        usecase.learning_curve(store, project.id, ("r1000", "r8000"), source="history")
+    with pytest.raises(InputError, match="source must be"):
+        usecase.learning_curve(store, project.id, source="checkpoints")
+    with pytest.raises(NotFoundError):
+        store.runs.add_curves(project.id, 10_000, {"x": [(1, 1.0)]})
 
 
 # --- around the examples ---------------------------------------------------------------------

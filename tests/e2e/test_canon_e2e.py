@@ -19,7 +19,10 @@ def test_diagnosis_tabs_on_the_cat_demo(page: Page, server: Server) -> None:
     expect(main.get_by_text("Learning curve and six-box table")).to_be_visible(
         timeout=FIRST_RUN_MS)
     main.get_by_role("tab", name="Learning curve").click()
-    expect(main.get_by_text("Too few points to read")).to_be_visible()
+    expect(main.get_by_text("More data will not close the gap")).to_be_visible()
+    expect(main.get_by_text("Too few points to read")).to_have_count(0)
+    expect(main.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    expect(main.get_by_text("The points are checkpoints of one run")).to_be_visible()
     main.get_by_role("tab", name="Six-box table").click()
     wait_for_app(page)
     table = main.get_by_test_id("stTable")
