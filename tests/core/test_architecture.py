@@ -32,9 +32,10 @@ def core_modules() -> list[str]:
 
 
 def python_files() -> list[Path]:
-    skip = {".venv", "tests", "benchmarks", ".git", "node_modules"}
-    return sorted(p for p in REPO.rglob("*.py")
-                  if not skip & set(p.relative_to(REPO).parts))
+    skip = {"tests", "benchmarks", ".git", "node_modules"}
+    return sorted(p for p in REPO.rglob("*.py")  # no venv (.venv, .venv-mlflow) either
+                  if not skip & set(p.relative_to(REPO).parts)
+                  and not any(part.startswith(".venv") for part in p.relative_to(REPO).parts))
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -64,13 +64,14 @@ def test_upload_mlflow_ui_sample_and_see_the_runs(server: Server, page: Page):
     cells = table.locator("tr").evaluate_all(
         "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent.trim()))")
     header, body = cells[0], [row for row in cells[1:] if row]
-    assert header[:7] == ["Run", "Run id", "Created", "Train error", "Train-dev error",
-                          "Dev error", "Test error"], header
+    assert header[:8] == ["Run", "Status", "Run id", "Created", "Train error",
+                          "Train-dev error", "Dev error", "Test error"], header
     assert sorted(row[0] for row in body) == sorted(sample_run_names())
     # Accuracies became errors: vit-b16-regularized's val_acc 0.972 is dev error 2.8%
     # (the accessible copy holds the shown numbers without the % sign).
     (vit,) = [row for row in body if row[0] == "vit-b16-regularized"]
-    assert [round(float(v), 6) for v in vit[3:7]] == [1.5, 1.7, 2.8, 2.9]
+    assert vit[1] == "FINISHED"
+    assert [round(float(v), 6) for v in vit[4:8]] == [1.5, 1.7, 2.8, 2.9]
 
     # Reloading the shared link shows the same runs (they are in the database).
     page.reload()
