@@ -3,6 +3,9 @@ interval of a share, and rounding float noise away."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TypeVar
+
 from strategy_core.counts import whole_count
 from strategy_core.errors import InputError
 from strategy_core.stats import Interval, wilson_interval
@@ -42,3 +45,14 @@ def _share_interval(count: int, reviewed: int) -> Interval:
 def _clean(value: float) -> float:
     """Drop float noise (and -0.0) from a difference of rates, so it prints as people expect."""
     return round(value, 12) + 0.0
+
+
+Named = TypeVar("Named")
+
+
+def by_name(categories: Iterable[Named], name: str) -> Named:
+    """The category called `name` of a review summary (KeyError when there is none)."""
+    for category in categories:
+        if category.name == name:  # type: ignore[attr-defined]
+            return category
+    raise KeyError(name)

@@ -13,7 +13,13 @@ from strategy_core.error_analysis.categories import (
     _category_name,
     _is_reserved,
 )
-from strategy_core.error_analysis.common import _count, _reviewed, _share_interval, _tag_count
+from strategy_core.error_analysis.common import (
+    _count,
+    _reviewed,
+    _share_interval,
+    _tag_count,
+    by_name,
+)
 from strategy_core.errors import InputError
 from strategy_core.rates import format_pct, format_points, parse_rate
 
@@ -130,10 +136,7 @@ class ReviewSummary:
         return tentative_review(self.reviewed)
 
     def category(self, name: str) -> CategoryShare:
-        for category in self.categories:
-            if category.name == name:
-                return category
-        raise KeyError(name)
+        return by_name(self.categories, name)
 
     def as_dict(self) -> dict:
         return {

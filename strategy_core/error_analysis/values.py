@@ -20,7 +20,7 @@ from strategy_core.error_analysis.categories import (
     _category_name,
     _is_reserved,
 )
-from strategy_core.error_analysis.common import _share_interval, _tag_count
+from strategy_core.error_analysis.common import _share_interval, _tag_count, by_name
 from strategy_core.error_analysis.review import tentative_review
 from strategy_core.errors import InputError
 from strategy_core.values.project_metric import ProjectMetric
@@ -162,10 +162,7 @@ class ValueReviewSummary:
         return tentative_review(self.reviewed)
 
     def category(self, name: str) -> ValueCategory:
-        for category in self.categories:
-            if category.name == name:
-                return category
-        raise KeyError(name)
+        return by_name(self.categories, name)
 
     def as_dict(self) -> dict:
         return {"metric": self.metric.name, "unit": self.metric.unit,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from strategy_core.store import Store
+from strategy_core.store import Store, open_store
 from strategy_core.usecases.demo import DEMO_NAME
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,6 +42,15 @@ def open_page(page: str, project: str, title: str | None = None) -> AppTest:
     if title is not None:
         assert at.title[0].value == title
     return at
+
+
+def app_db_with_project(isolated_db: Path, name: str) -> Iterator[Store]:
+    """For a fixture to `yield from`: the app's database holding an empty project `name`
+    (the app shares the handle), closed afterwards."""
+    store = open_store(str(isolated_db))
+    store.projects.create(name)
+    yield store
+    store.database.close()
 
 
 def project_id(store: Store, slug: str) -> int:

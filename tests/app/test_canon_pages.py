@@ -14,11 +14,11 @@ from strategy_core.sizing import PLAN_SETTING, PlanInputs
 from strategy_core.store import Store
 from strategy_core.usecases import optimization as ov_cases
 from strategy_core.usecases import six_box as six_box_cases
-from strategy_core.usecases.runs import add_run, save_human_levels
+from strategy_core.usecases.runs import add_run
 from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_page, project_id
+from tests.cli.test_cli_canon import SIZES, seed_curves
 
 SPEECH_SLUG = "speech-recognition-demo"
-SIZES = (1_000, 2_000, 4_000, 8_000)
 
 
 def texts(elements) -> str:
@@ -34,13 +34,7 @@ def demo(demo_app_env: str, store: Store) -> Store:
 
 @pytest.fixture
 def curves(store: Store) -> Store:
-    project = store.projects.create("Curves")
-    for size, train, dev in zip(SIZES, (0.005, 0.008, 0.010, 0.012), (0.12, 0.09, 0.07, 0.055),
-                                strict=True):
-        add_run(store, project.id, Run(name=f"r{size}", n_train=size, train_error=train,
-                                       dev_error=dev, n_dev=10_000))
-    save_human_levels(store, project.id, [("expert", 0.02)])
-    return store
+    return seed_curves(store)
 
 
 def boxes_table(at: AppTest):

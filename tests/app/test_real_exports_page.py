@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from strategy_core.store import Store, open_store
+from strategy_core.store import Store
 from strategy_core.usecases import runs as run_cases
-from tests.app.conftest import assert_no_exception, open_app
+from tests.app.conftest import app_db_with_project, assert_no_exception, open_app
 from tests.corpus.test_real_export_labels import HERE, LABELS
 
 SLUG = "real-exports"
@@ -22,10 +22,7 @@ FILES = sorted(LABELS)
 
 @pytest.fixture
 def project(isolated_db: Path) -> Iterator[Store]:
-    store = open_store(str(isolated_db))
-    store.projects.create("Real exports")
-    yield store
-    store.database.close()
+    yield from app_db_with_project(isolated_db, "Real exports")
 
 
 @pytest.mark.parametrize("name", FILES)

@@ -18,10 +18,16 @@ from streamlit.testing.v1 import app_test as app_test_module
 
 from strategy_core.markdown import escape
 from strategy_core.runs import Run
-from strategy_core.store import Store, open_store
+from strategy_core.store import Store
 from strategy_core.usecases.demo import DEMO_DIR
 from tests.app import conftest
-from tests.app.conftest import DEMO_SLUG, assert_no_exception, open_app, open_page
+from tests.app.conftest import (
+    DEMO_SLUG,
+    app_db_with_project,
+    assert_no_exception,
+    open_app,
+    open_page,
+)
 from tests.conftest import SAMPLES
 from tests.store.test_store import dump
 
@@ -31,10 +37,7 @@ SLUG = "runs-test"
 @pytest.fixture
 def project(isolated_db: Path) -> Iterator[Store]:
     """An empty project "Runs test" in the app's database (the app shares the handle)."""
-    store = open_store(str(isolated_db))
-    store.projects.create("Runs test")
-    yield store
-    store.database.close()
+    yield from app_db_with_project(isolated_db, "Runs test")
 
 
 def project_id(store: Store) -> int:

@@ -21,8 +21,8 @@ CAT, SPEECH = "cat-classifier-demo", "speech-recognition-demo"
 SIZES = (1_000, 2_000, 4_000, 8_000)
 
 
-@pytest.fixture
-def curves(store: Store) -> Store:
+def seed_curves(store: Store) -> Store:
+    """A project "Curves": four runs at training sizes SIZES, human level 2%."""
     project = store.projects.create("Curves")
     for size, train, dev in zip(SIZES, (0.005, 0.008, 0.010, 0.012), (0.12, 0.09, 0.07, 0.055),
                                 strict=True):
@@ -30,6 +30,11 @@ def curves(store: Store) -> Store:
                                        dev_error=dev, n_dev=10_000))
     save_human_levels(store, project.id, [("expert", 0.02)])
     return store
+
+
+@pytest.fixture
+def curves(store: Store) -> Store:
+    return seed_curves(store)
 
 
 # --- learning-curve --------------------------------------------------------------------------

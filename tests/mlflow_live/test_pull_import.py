@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from strategy_core.report.markdown import to_markdown
-from strategy_core.store import Store, open_store
+from strategy_core.store import Store
 from strategy_core.usecases import mlflow_pull, run_scope
 from strategy_core.usecases import runs as run_cases
 from strategy_core.usecases.backup import export_bundle_bytes
 from strategy_core.usecases.project_metric import project_metric
 from strategy_core.usecases.report import build_report
-from tests.app.conftest import assert_no_exception, open_app
+from tests.app.conftest import app_db_with_project, assert_no_exception, open_app
 from tests.mlflow_live.conftest import MlflowServer
 
 pytestmark = pytest.mark.xdist_group("mlflow")
@@ -123,10 +123,7 @@ def test_command_line_pull(tmp_path: Path, mlflow_server: MlflowServer) -> None:
 
 @pytest.fixture
 def app_project(isolated_db: Path) -> Iterator[Store]:
-    store = open_store(str(isolated_db))
-    store.projects.create("Pulled")
-    yield store
-    store.database.close()
+    yield from app_db_with_project(isolated_db, "Pulled")
 
 
 def test_runs_page_pull_tab(app_project: Store, mlflow_server: MlflowServer) -> None:
